@@ -1,0 +1,83 @@
+"""`reply-analyzer train`: fine-tune a model folder on your own labelled data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from analyzer.commands.common import UserError, user_errors
+
+
+def split_user_records(records: list[dict]) -> dict[str, list[dict]]:
+    """Honour each record's ``split``; records without one are split by a hash of the reply."""
+    from training.data import split_for
+
+    out: dict[str, list[dict]] = {"train": [], "dev": [], "test": []}
+    for r in records:
+        out[r.get("split") or split_for(r["reply"])].append(r)
+    return out
+
+
+def train_from_files(
+    data: list[Path],
+    out: Path,
+    base: Path | None = None,
+    epochs: float = 3.0,
+    seed: int = 13,
+    with_default_corpus: bool = False,
+    on_step=None,
+) -> dict:
+    """Validate the files, build splits, fine-tune, write ``out``; return the metrics dict."""
+    from training.finetune import TrainConfig
+    from training.labelled_files import read_labelled
+    from training.train import train_model
+
+    records = read_labelled(data)  # all-or-nothing validation before any training
+    splits = split_user_records(records)
+    if with_default_corpus:
+        from training.data import corpus_records
+
+        for r in corpus_records():
+            splits[r["split"]].append(r)
+    if not splits["train"]:
+        raise UserError("no training records after splitting; add more data or mark records with \"split\": \"train\"")
+    if base is not None and not (base / "config.json").is_file():
+        raise UserError(f"--base {base}: not a Hugging Face model folder (no config.json)")
+    if base is not None and not any((base / n).is_file() for n in ("model.safetensors", "pytorch_model.bin")):
+        raise UserError(
+            f"--base {base}: no torch weights (model.safetensors); ONNX-only folders such as the shipped model "
+            "are for inference; use --with-default-corpus to build on the project's data instead"
+        )
+    config = TrainConfig(epochs=epochs, seed=seed)
+    return train_model(splits["train"], splits["dev"], splits["test"], out, config, base=base, on_step=on_step)
+
+
+def train(
+    data: Annotated[list[Path], typer.Option("--data", help="Labelled JSONL/CSV file (repeat for more).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the trained model to.")],
+    base: Annotated[Optional[Path], typer.Option("--base", help="Hugging Face encoder folder to start from (default: packaged all-MiniLM-L6-v2).")] = None,
+    epochs: Annotated[float, typer.Option("--epochs", min=0.01)] = 3.0,
+    seed: Annotated[int, typer.Option("--seed")] = 13,
+    with_default_corpus: Annotated[bool, typer.Option("--with-default-corpus", help="Merge the project corpus (needs ../shared/data).")] = False,
+) -> None:
+    """Fine-tune the classifier on labelled data and write a complete model folder."""
+    from rich.console import Console
+
+    with user_errors():
+        try:
+            import torch  # noqa: F401
+            import transformers  # noqa: F401
+        except ImportError:
+            raise UserError("training needs the 'train' extras: pip install torch==2.13.0 'reply-analyzer[train]'") from None
+        from training.train import _rich_progress
+
+        on_step, progress = _rich_progress()
+        with progress:
+            metrics = train_from_files(data, out, base, epochs, seed, with_default_corpus, on_step)
+    console = Console()
+    test = metrics.get("test")
+    if test:
+        console.print(f"test macro-F1 {test['macro_f1']:.3f} (n={test['n']}), ECE {metrics['test_ece']:.3f}")
+    console.print(f"model written to {out}")

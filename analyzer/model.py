@@ -1,0 +1,144 @@
+"""The reply classifier at inference time: an ONNX pair encoder read from a model folder.
+
+A model folder (see DESIGN.md) holds ``config.json``, ``model.onnx``, ``tokenizer.json``,
+``metrics.json`` and ``MODEL_CARD.md``. Inference needs only onnxruntime, tokenizers and
+numpy: neither torch nor transformers is imported on this path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from analyzer.labels import LABELS
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
+REQUIRED_FILES = ("config.json", "model.onnx", "tokenizer.json")
+
+Pair = tuple[str | None, str]
+
+
+class ModelFolderError(ValueError):
+    """A model folder is missing, incomplete or unreadable (message is user-facing)."""
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """What a model folder's ``config.json`` says about how to run the model."""
+
+    labels: tuple[str, ...]
+    max_length: int
+    temperature: float
+    base_model: str
+    raw: dict
+
+    @classmethod
+    def read(cls, path: Path) -> ModelConfig:
+        """Read and validate ``config.json``; raise ModelFolderError naming the problem."""
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ModelFolderError(f"{path}: not a readable JSON config ({exc})") from None
+        labels = tuple(raw.get("labels", ()))
+        if labels != LABELS:
+            raise ModelFolderError(f"{path}: labels must be {list(LABELS)}, found {list(labels)}")
+        return cls(
+            labels=labels,
+            max_length=int(raw.get("max_length", 256)),
+            temperature=float(raw.get("temperature", 1.0)),
+            base_model=str(raw.get("base_model", "")),
+            raw=raw,
+        )
+
+
+def resolve_model_dir(model_dir: str | Path | None) -> Path:
+    """The folder to load: the given one, or the shipped default model."""
+    return Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
+
+
+def check_model_dir(model_dir: Path) -> None:
+    """Raise ModelFolderError unless ``model_dir`` holds every file inference needs."""
+    if not model_dir.is_dir():
+        raise ModelFolderError(f"model folder {model_dir} does not exist or is not a folder")
+    missing = [name for name in REQUIRED_FILES if not (model_dir / name).is_file()]
+    if missing:
+        raise ModelFolderError(f"model folder {model_dir} is missing {', '.join(missing)}")
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """Row-wise softmax of ``logits / temperature`` (numerically stable)."""
+    z = logits / temperature
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+class ReplyClassifier:
+    """Scores (disclosure, reply) pairs with the four label probabilities."""
+
+    def __init__(self, model_dir: Path, config: ModelConfig, session, tokenizer) -> None:
+        self.model_dir = model_dir
+        self.config = config
+        self._session = session
+        self._tokenizer = tokenizer
+        self._input_names = {i.name for i in session.get_inputs()}
+
+    @classmethod
+    def load(cls, model_dir: str | Path | None = None, threads: int | None = None) -> ReplyClassifier:
+        """Load a model folder (default: the shipped model); validate it first."""
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        path = resolve_model_dir(model_dir)
+        check_model_dir(path)
+        config = ModelConfig.read(path / "config.json")
+        try:
+            tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        except Exception as exc:  # tokenizers raises a bare Exception on bad files
+            raise ModelFolderError(f"{path / 'tokenizer.json'}: not a readable tokenizer ({exc})") from None
+        tokenizer.enable_truncation(max_length=config.max_length, strategy="longest_first")
+        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        if threads:
+            options.intra_op_num_threads = threads
+        try:
+            session = ort.InferenceSession(
+                str(path / "model.onnx"), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise ModelFolderError(f"{path / 'model.onnx'}: not a loadable ONNX model ({exc})") from None
+        return cls(path, config, session, tokenizer)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.config.labels
+
+    def logits(self, pairs: Sequence[Pair]) -> np.ndarray:
+        """Raw logits, shape (len(pairs), 4), for one batch of pairs."""
+        if not pairs:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        inputs = [(d, r) if d else r for d, r in pairs]
+        encodings = self._tokenizer.encode_batch(inputs)
+        feed = {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+        }
+        if "token_type_ids" in self._input_names:
+            feed["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        (out,) = self._session.run(["logits"], feed)
+        return out
+
+    def predict_proba(self, pairs: Sequence[Pair], batch_size: int = 32) -> np.ndarray:
+        """Calibrated probabilities, shape (len(pairs), 4), in LABELS order."""
+        out = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
+        # Batch pairs of similar length together so little padding is computed.
+        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][1]) + len(pairs[i][0] or ""))
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            out[idx] = softmax(self.logits([pairs[i] for i in idx]), self.config.temperature)
+        return out

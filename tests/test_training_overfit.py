@@ -1,0 +1,67 @@
+"""spaCy-style overfitting test: a few examples, a few updates, save, load, same predictions."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from analyzer.labels import LABELS
+from analyzer.model import ReplyClassifier
+from training.finetune import TrainConfig, predict_logits
+from training.model_folder import save_model_folder
+
+pytestmark = pytest.mark.slow
+
+EXAMPLES = [
+    ("my boss yelled at me", "just tell him he's wrong", "advice-giving"),
+    ("i failed the exam", "you should study with a planner next time", "advice-giving"),
+    ("my dog died", "it's just a dog, get a new one", "invalidating"),
+    ("i feel so lonely", "lol you're being dramatic", "invalidating"),
+    ("i got dumped", "omg same, my ex dumped me last year and i cried for weeks", "self-centering"),
+    ("i'm so stressed", "you think that's bad, my week was way worse", "self-centering"),
+    ("my mom is sick", "that sounds really scary, i'm here for you", "validating"),
+    ("i lost my job", "oh no, that must hurt so much. how are you holding up?", "validating"),
+]
+
+
+@pytest.fixture(scope="module")
+def overfit(tmp_path_factory):
+    from training.finetune import finetune
+
+    records = [{"disclosure": d, "reply": r, "label": l} for d, r, l in EXAMPLES]
+    config = TrainConfig(epochs=25, batch_size=8, learning_rate=3e-4, disclosure_dropout=0.0, eval_every=1000, warmup_ratio=0.0)
+    result = finetune(records, [], config)
+    out = tmp_path_factory.mktemp("model") / "overfit"
+    save_model_folder(
+        out, result.model, result.tokenizer, temperature=1.0, max_length=config.max_length,
+        base_model="test", train_config=config.to_dict(), data_summary={}, metrics={"note": "overfit test"},
+    )
+    return result, out, config
+
+
+def test_overfit_predicts_training_labels(overfit):
+    result, _, config = overfit
+    logits = predict_logits(result.model, result.tokenizer, [(d, r) for d, r, _ in EXAMPLES], config.max_length)
+    assert [LABELS[i] for i in logits.argmax(1)] == [l for _, _, l in EXAMPLES]
+
+
+def test_saved_folder_is_complete_and_has_no_pickles(overfit):
+    _, out, _ = overfit
+    names = {p.name for p in out.iterdir()}
+    assert {"config.json", "model.onnx", "tokenizer.json", "metrics.json", "MODEL_CARD.md"} <= names
+    assert not any(n.endswith((".bin", ".pkl", ".pickle", ".pt")) for n in names)
+    assert json.loads((out / "config.json").read_text())["labels"] == list(LABELS)
+
+
+def test_onnx_round_trip_gives_same_predictions(overfit):
+    result, out, config = overfit
+    pairs = [(d, r) for d, r, _ in EXAMPLES] + [(None, r) for _, r, _ in EXAMPLES]
+    torch_probs = predict_logits(result.model, result.tokenizer, pairs, config.max_length).argmax(1)
+    onnx_probs = ReplyClassifier.load(out).predict_proba(pairs)
+    assert onnx_probs.shape == (len(pairs), 4)
+    np.testing.assert_allclose(onnx_probs.sum(1), 1.0, rtol=1e-5)
+    # int8 quantisation may flip a near-tie on reply-only inputs; pairs seen in training must match.
+    assert (onnx_probs.argmax(1)[: len(EXAMPLES)] == torch_probs[: len(EXAMPLES)]).all()
+    assert (onnx_probs.argmax(1) == torch_probs).mean() >= 0.85

@@ -1,0 +1,105 @@
+"""Baseline: TF-IDF (word + char) + cue-count features + logistic regression, saved with skops.
+
+It shows how much the fine-tuned transformer gains over a linear model; every evaluation
+report prints both.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from analyzer.labels import LABEL2ID
+from training.calibrate import expected_calibration_error
+from training.metrics import classification_metrics
+
+BASELINE_FILE = "baseline.skops"
+
+
+def cue_features(texts: Sequence[str]) -> list[dict[str, float]]:
+    """Counts of cue labels and cue names the spaCy cue extractor finds in each text."""
+    from analyzer.cues import CueExtractor
+    from analyzer.nlp import load_nlp
+
+    extractor = CueExtractor.load()
+    feats = []
+    for doc in load_nlp().pipe(texts, batch_size=256):
+        c: Counter[str] = Counter()
+        for cue in extractor.extract(doc):
+            c[f"label={cue.label}"] += 1
+            c[f"cue={cue.cue}"] += 1
+        feats.append(dict(c))
+    return feats
+
+
+class Baseline:
+    """The fitted baseline parts (all plain scikit-learn objects)."""
+
+    def __init__(self, parts: dict) -> None:
+        self.parts = parts
+
+    @classmethod
+    def fit(cls, replies: Sequence[str], labels: Sequence[int], seed: int = 0) -> Baseline:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        parts = {
+            "word": TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=40000, sublinear_tf=True),
+            "char": TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=3, max_features=60000, sublinear_tf=True),
+            "cues": DictVectorizer(),
+            "clf": LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000, random_state=seed),
+        }
+        model = cls(parts)
+        x = model._features(replies, fit=True)
+        parts["clf"].fit(x, labels)
+        return model
+
+    def _features(self, replies: Sequence[str], fit: bool = False):
+        from scipy.sparse import hstack
+
+        texts = list(replies)
+        cues = cue_features(texts)
+        blocks = []
+        for name, data in (("word", texts), ("char", texts), ("cues", cues)):
+            part = self.parts[name]
+            blocks.append(part.fit_transform(data) if fit else part.transform(data))
+        return hstack(blocks).tocsr()
+
+    def predict_proba(self, replies: Sequence[str]) -> np.ndarray:
+        """Probabilities in LABELS order."""
+        return self.parts["clf"].predict_proba(self._features(replies))
+
+    def save(self, folder: Path) -> Path:
+        """Write ``baseline.skops`` into ``folder`` (no pickle)."""
+        import skops.io as sio
+
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / BASELINE_FILE
+        sio.dump(self.parts, path)
+        return path
+
+    @classmethod
+    def load(cls, folder: Path) -> Baseline:
+        """Load ``baseline.skops``, trusting only scikit-learn, scipy and numpy types."""
+        import skops.io as sio
+
+        path = folder / BASELINE_FILE
+        untrusted = sio.get_untrusted_types(file=path)
+        allowed = [t for t in untrusted if t.split(".")[0] in ("sklearn", "numpy", "scipy", "builtins")]
+        if len(allowed) != len(untrusted):
+            raise ValueError(f"{path}: contains types outside scikit-learn/numpy/scipy: {sorted(set(untrusted) - set(allowed))}")
+        return cls(sio.load(path, trusted=allowed))
+
+
+def train_baseline(train: Sequence[dict], test: Sequence[dict]) -> tuple[Baseline, dict]:
+    """Fit on train replies; return the model and its test metrics."""
+    model = Baseline.fit([r["reply"] for r in train], [LABEL2ID[r["label"]] for r in train])
+    gold = [LABEL2ID[r["label"]] for r in test]
+    probs = model.predict_proba([r["reply"] for r in test])
+    metrics = classification_metrics(gold, probs.argmax(1).tolist())
+    metrics["ece"] = expected_calibration_error(probs, gold)
+    return model, metrics

@@ -1,0 +1,217 @@
+"""The project corpus: authored pairs, reviewed public references and rule-mapped public data.
+
+``load_corpus()`` builds a ``datasets.DatasetDict`` with train/dev/test splits:
+
+- authored examples (``data/authored/*.jsonl``) and reviewed references
+  (``data/annotations/*.jsonl``, resolved against ``../shared/data``) are split by a
+  hash of their normalised reply text, so an identical reply always lands in one split;
+- rule-mapped public records (``training.sources``) are noisy, so they only ever go to
+  train, capped per label, and never when their reply text is in dev or test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from analyzer.labels import LABELS
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+AUTHORED_DIR = REPO_DIR / "data" / "authored"
+ANNOTATIONS_DIR = REPO_DIR / "data" / "annotations"
+
+TEST_SHARE = 0.15
+DEV_SHARE = 0.10
+# Rule-mapped public records per label that may enter train (keeps training time bounded
+# and stops the noisy, plentiful advice/validating sources from swamping the rest).
+MAPPED_CAP = {"advice-giving": 2400, "invalidating": 600, "self-centering": 400, "validating": 2400}
+
+_SPACE = re.compile(r"\s+")
+COLUMNS = ("id", "disclosure", "reply", "label", "secondary", "source", "origin", "hard", "style", "split")
+
+
+def normalise_text(text: str) -> str:
+    """Lower-case, whitespace-folded text: the key for duplicate and leakage checks."""
+    return _SPACE.sub(" ", text.strip().lower())
+
+
+def split_for(reply: str) -> str:
+    """Deterministic split of a reply text: test, dev or train by a hash of its normalised form."""
+    digest = hashlib.sha1(normalise_text(reply).encode("utf-8")).digest()
+    u = int.from_bytes(digest[:8], "big") / 2**64
+    if u < TEST_SHARE:
+        return "test"
+    if u < TEST_SHARE + DEV_SHARE:
+        return "dev"
+    return "train"
+
+
+def _jsonl(path: Path) -> Iterator[tuple[int, dict]]:
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, start=1):
+            if line.strip():
+                yield n, json.loads(line)
+
+
+def iter_authored(folder: Path = AUTHORED_DIR) -> Iterator[dict]:
+    """The project's own written examples."""
+    for path in sorted(folder.glob("*.jsonl")):
+        for n, raw in _jsonl(path):
+            yield {
+                "id": raw.get("id") or f"{path.stem}:{n}",
+                "disclosure": raw.get("disclosure") or None,
+                "reply": raw["reply"],
+                "label": raw["label"],
+                "secondary": list(raw.get("secondary") or []),
+                "source": "authored",
+                "origin": "authored",
+                "hard": bool(raw.get("hard", False)),
+                "style": raw.get("style") or "",
+            }
+
+
+def iter_annotations(folder: Path = ANNOTATIONS_DIR) -> Iterator[dict]:
+    """Raw annotation rows ``{"source", "ref", "label", "secondary", "hard", "note"}``."""
+    for path in sorted(folder.glob("*.jsonl")):
+        for _, raw in _jsonl(path):
+            yield raw
+
+
+def iter_reviewed(data_dir: Path, folder: Path = ANNOTATIONS_DIR) -> Iterator[dict]:
+    """Reviewed public references resolved to their text (rejected ones skipped)."""
+    from training.sources import resolve
+
+    for raw in iter_annotations(folder):
+        if not raw.get("label"):
+            continue
+        rec = resolve(raw["source"], raw["ref"], data_dir)
+        yield {
+            "id": f"{raw['source']}:{raw['ref']}",
+            "disclosure": rec.disclosure,
+            "reply": rec.reply,
+            "label": raw["label"],
+            "secondary": list(raw.get("secondary") or []),
+            "source": raw["source"],
+            "origin": "reviewed",
+            "hard": bool(raw.get("hard", False)),
+            "style": "",
+        }
+
+
+def iter_mapped(data_dir: Path) -> Iterator[dict]:
+    """Rule-mapped public records (label decided by training.sources.mapping)."""
+    from training.sources import iter_all
+
+    for rec in iter_all(data_dir):
+        if rec.label is None:
+            continue
+        yield {
+            "id": f"{rec.source}:{rec.ref}",
+            "disclosure": rec.disclosure,
+            "reply": rec.reply,
+            "label": rec.label,
+            "secondary": list(rec.secondary),
+            "source": rec.source,
+            "origin": "mapped",
+            "hard": False,
+            "style": "",
+        }
+
+
+def assemble(curated: Iterable[dict], mapped: Iterable[dict], mapped_cap: dict[str, int] | None = None) -> list[dict]:
+    """Split curated records by reply hash, add capped mapped records to train; dedupe by reply.
+
+    The first record seen for a reply text wins, so curated labels beat mapped ones.
+    """
+    cap = MAPPED_CAP if mapped_cap is None else mapped_cap
+    seen: set[str] = set()
+    out: list[dict] = []
+    for rec in curated:
+        key = normalise_text(rec["reply"])
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        out.append({**rec, "split": split_for(rec["reply"])})
+    taken: Counter[str] = Counter()
+    for rec in mapped:
+        key = normalise_text(rec["reply"])
+        if not key or key in seen or taken[rec["label"]] >= cap.get(rec["label"], 0):
+            continue
+        if split_for(rec["reply"]) != "train":
+            # Keep the hash rule global: a mapped reply never shares a split with a curated twin.
+            continue
+        seen.add(key)
+        taken[rec["label"]] += 1
+        out.append({**rec, "split": "train"})
+    return out
+
+
+def corpus_records(data_dir: Path | None = None, include_public: bool = True) -> list[dict]:
+    """All corpus records with their split. Public parts need ``../shared/data``."""
+    curated: list[dict] = list(iter_authored())
+    mapped: list[dict] = []
+    if include_public:
+        from training.sources.paths import shared_data_dir
+
+        data_dir = data_dir or shared_data_dir()
+        curated.extend(iter_reviewed(data_dir))
+        mapped = _stable_shuffle(iter_mapped(data_dir))
+    return assemble(curated, mapped)
+
+
+def _stable_shuffle(records: Iterable[dict]) -> list[dict]:
+    """Order records by a hash of their id: a seed-free, reproducible shuffle (for the caps)."""
+    return sorted(records, key=lambda r: hashlib.sha1(r["id"].encode("utf-8")).digest())
+
+
+def to_dataset_dict(records: list[dict]):
+    """Turn split-tagged records into a DatasetDict with a ClassLabel label column."""
+    from datasets import ClassLabel, Dataset, DatasetDict, Features, Sequence, Value
+
+    features = Features(
+        {
+            "id": Value("string"),
+            "disclosure": Value("string"),
+            "reply": Value("string"),
+            "label": ClassLabel(names=list(LABELS)),
+            "secondary": Sequence(Value("string")),
+            "source": Value("string"),
+            "origin": Value("string"),
+            "hard": Value("bool"),
+            "style": Value("string"),
+        }
+    )
+    parts = {}
+    for split in ("train", "dev", "test"):
+        rows = [r for r in records if r["split"] == split]
+        columns = {name: [r.get(name) for r in rows] for name in features}
+        columns["label"] = [LABELS.index(r["label"]) for r in rows]
+        columns["hard"] = [bool(r.get("hard")) for r in rows]
+        columns["style"] = [r.get("style") or "" for r in rows]
+        parts[split] = Dataset.from_dict(columns, features=features)
+    return DatasetDict(parts)
+
+
+def load_corpus(data_dir: Path | None = None, include_public: bool = True):
+    """The project corpus as ``DatasetDict(train, dev, test)``; works offline.
+
+    Raises FileNotFoundError naming the folder when ``../shared/data`` is needed and absent.
+    """
+    return to_dataset_dict(corpus_records(data_dir, include_public))
+
+
+def corpus_stats(records: list[dict]) -> dict:
+    """Counts for ``reply-analyzer data stats``."""
+    return {
+        "total": len(records),
+        "by_label": dict(sorted(Counter(r["label"] for r in records).items())),
+        "train_by_label": dict(sorted(Counter(r["label"] for r in records if r["split"] == "train").items())),
+        "test_by_label": dict(sorted(Counter(r["label"] for r in records if r["split"] == "test").items())),
+        "by_source": dict(sorted(Counter(f"{r['source']}/{r['origin']}" for r in records).items())),
+        "by_split": dict(sorted(Counter(r["split"] for r in records).items())),
+        "hard_in_test": sum(1 for r in records if r["split"] == "test" and r.get("hard")),
+    }

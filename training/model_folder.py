@@ -1,0 +1,108 @@
+"""Write a complete model folder (the DESIGN.md contract) from a fine-tuned torch model."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from analyzer.labels import LABELS
+from training.export import export_quantized
+
+CARD_TEMPLATE = Path(__file__).with_name("MODEL_CARD.template.md")
+
+
+def write_json(path: Path, obj: dict) -> None:
+    """Write ``obj`` as pretty JSON (UTF-8, trailing newline)."""
+    path.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def save_model_folder(
+    out_dir: Path,
+    model,
+    tokenizer,
+    *,
+    temperature: float,
+    max_length: int,
+    base_model: str,
+    train_config: dict,
+    data_summary: dict,
+    metrics: dict,
+) -> Path:
+    """Write config, int8 ONNX weights, tokenizer, metrics and card to ``out_dir`` atomically.
+
+    The folder is built in a temporary sibling and renamed into place, so a failed run
+    never leaves a half-written model where a good one was.
+    """
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        export_quantized(model, tmp / "model.onnx")
+        tokenizer.backend_tokenizer.save(str(tmp / "tokenizer.json"))
+        config = {
+            "labels": list(LABELS),
+            "base_model": base_model,
+            "max_length": max_length,
+            "temperature": temperature,
+            "inputs": "(disclosure, reply) pair, or reply alone",
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "format": "onnx-int8-per-channel",
+            "train_config": train_config,
+            "training_data": data_summary,
+        }
+        write_json(tmp / "config.json", config)
+        write_json(tmp / "metrics.json", metrics)
+        (tmp / "MODEL_CARD.md").write_text(render_model_card(config, metrics), encoding="utf-8")
+        if out_dir.exists():
+            backup = out_dir.with_name(f".{out_dir.name}.old")
+            shutil.rmtree(backup, ignore_errors=True)
+            out_dir.rename(backup)
+            tmp.rename(out_dir)
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            tmp.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def _metrics_table(m: dict) -> str:
+    rows = ["| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for label, v in m.get("per_label", {}).items():
+        rows.append(f"| {label} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |")
+    return "\n".join(rows)
+
+
+def _group_table(groups: dict) -> str:
+    rows = ["| group | n | accuracy | macro-F1 |", "|---|---|---|---|"]
+    for g, v in groups.items():
+        rows.append(f"| {g} | {v['n']} | {v['accuracy']:.3f} | {v['macro_f1']:.3f} |")
+    return "\n".join(rows)
+
+
+def render_model_card(config: dict, metrics: dict) -> str:
+    """Fill the model card template with the config and the evaluation the folder ships with."""
+    test = metrics.get("test", {})
+    baseline = metrics.get("baseline_test", {})
+    fields = {
+        "created": config["created"],
+        "base_model": config["base_model"],
+        "max_length": config["max_length"],
+        "temperature": f"{config['temperature']:.3f}",
+        "training_data": json.dumps(config["training_data"], indent=2),
+        "train_config": json.dumps(config["train_config"], indent=2),
+        "test_n": test.get("n", 0),
+        "test_macro_f1": f"{test.get('macro_f1', 0):.3f}",
+        "test_accuracy": f"{test.get('accuracy', 0):.3f}",
+        "test_ece": f"{metrics.get('test_ece', 0):.3f}",
+        "hard_macro_f1": f"{metrics.get('test_hard', {}).get('macro_f1', 0):.3f}",
+        "baseline_macro_f1": f"{baseline.get('macro_f1', 0):.3f}" if baseline else "n/a",
+        "per_label_table": _metrics_table(test),
+        "per_source_table": _group_table(metrics.get("test_by_source", {})),
+        "per_style_table": _group_table(metrics.get("test_by_style", {})),
+    }
+    return CARD_TEMPLATE.read_text(encoding="utf-8").format(**fields)

@@ -1,0 +1,144 @@
+"""Train a complete model folder: fine-tune, calibrate, export, evaluate, write.
+
+``python -m training.train --out models/default`` rebuilds the shipped default model from
+the project corpus (``training.data.load_corpus``). ``reply-analyzer train`` calls
+``train_model`` with a user's data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from analyzer.labels import LABEL2ID
+from training.calibrate import expected_calibration_error, fit_temperature
+from training.evaluate import metrics_from_probs
+from training.finetune import TrainConfig, base_encoder_dir, finetune, predict_logits
+from training.model_folder import save_model_folder
+from analyzer.model import softmax
+
+
+def data_summary(train: Sequence[dict], dev: Sequence[dict], test: Sequence[dict]) -> dict:
+    """Counts recorded in config.json: per split, per label and per source."""
+    return {
+        "train": len(train),
+        "dev": len(dev),
+        "test": len(test),
+        "train_by_label": dict(sorted(Counter(r["label"] for r in train).items())),
+        "train_by_source": dict(sorted(Counter(r.get("source") or "user" for r in train).items())),
+    }
+
+
+def train_model(
+    train: Sequence[dict],
+    dev: Sequence[dict],
+    test: Sequence[dict],
+    out_dir: Path,
+    config: TrainConfig,
+    base: Path | None = None,
+    on_step: Callable[[dict], None] | None = None,
+    baseline: bool = True,
+) -> dict:
+    """Fine-tune on ``train``, select and calibrate on ``dev``, report on ``test``, write ``out_dir``.
+
+    Returns the metrics dict that is also written to ``metrics.json``.
+    """
+    started = time.time()
+    base = base or base_encoder_dir()
+    result = finetune(train, dev, config, base=base, on_step=on_step)
+    calib = dev if dev else train
+    calib_logits = predict_logits(result.model, result.tokenizer, [(r.get("disclosure"), r["reply"]) for r in calib], config.max_length)
+    calib_gold = [LABEL2ID[r["label"]] for r in calib]
+    temperature = fit_temperature(calib_logits, calib_gold)
+    metrics: dict = {
+        "train_seconds": round(time.time() - started, 1),
+        "steps": result.steps,
+        "best_dev_macro_f1": result.best_dev_macro_f1,
+        "history": result.history,
+        "temperature": temperature,
+        "dev_ece_before": expected_calibration_error(softmax(calib_logits), calib_gold),
+        "dev_ece_after": expected_calibration_error(softmax(calib_logits, temperature), calib_gold),
+    }
+    if test:
+        test_logits = predict_logits(result.model, result.tokenizer, [(r.get("disclosure"), r["reply"]) for r in test], config.max_length)
+        m = metrics_from_probs(test, softmax(test_logits, temperature))
+        metrics.update(
+            test={k: m[k] for k in ("n", "accuracy", "macro_f1", "per_label", "confusion")},
+            test_ece=m["ece"],
+            test_by_source=m["by_source"],
+            test_by_style=m["by_style"],
+            test_hard=m.get("hard", {}),
+        )
+        reply_only = predict_logits(result.model, result.tokenizer, [(None, r["reply"]) for r in test], config.max_length)
+        metrics["test_reply_only_macro_f1"] = metrics_from_probs(test, softmax(reply_only, temperature))["macro_f1"]
+    baseline_model = None
+    if baseline and test:
+        from training.baseline import train_baseline
+
+        baseline_model, metrics["baseline_test"] = train_baseline(train, test)
+    save_model_folder(
+        out_dir,
+        result.model,
+        result.tokenizer,
+        temperature=temperature,
+        max_length=config.max_length,
+        base_model=str(base.name if base == base_encoder_dir() else base),
+        train_config=config.to_dict(),
+        data_summary=data_summary(train, dev, test),
+        metrics=metrics,
+    )
+    if baseline_model is not None:
+        baseline_model.save(Path(out_dir))
+    return metrics
+
+
+def _rich_progress() -> tuple[Callable[[dict], None], object]:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    progress = Progress(
+        TextColumn("training"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TextColumn("loss {task.fields[loss]:.3f}"), TextColumn("dev macro-F1 {task.fields[f1]}"),
+        TimeElapsedColumn(), TimeRemainingColumn(), transient=False,
+    )
+    task = progress.add_task("train", total=1, loss=0.0, f1="-")
+
+    def on_step(event: dict) -> None:
+        fields = {"loss": event["loss"]}
+        if event["dev_macro_f1"] is not None:
+            fields["f1"] = f"{event['dev_macro_f1']:.3f}"
+        progress.update(task, completed=event["step"], total=event["total"], **fields)
+
+    return on_step, progress
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Rebuild a model folder from the project corpus (the shipped default model)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("models/default"))
+    parser.add_argument("--epochs", type=float, default=TrainConfig.epochs)
+    parser.add_argument("--seed", type=int, default=TrainConfig.seed)
+    parser.add_argument("--no-public", action="store_true", help="authored data only (no ../shared/data)")
+    args = parser.parse_args(argv)
+
+    from training.data import corpus_records
+
+    records = corpus_records(include_public=not args.no_public)
+    split = {s: [r for r in records if r["split"] == s] for s in ("train", "dev", "test")}
+    print({s: len(v) for s, v in split.items()})
+    config = TrainConfig(epochs=args.epochs, seed=args.seed)
+    on_step, progress = _rich_progress()
+    with progress:
+        metrics = train_model(split["train"], split["dev"], split["test"], args.out, config, on_step=on_step)
+    print(f"test macro-F1 {metrics['test']['macro_f1']:.3f}, ECE {metrics['test_ece']:.3f}, "
+          f"hard macro-F1 {metrics['test_hard'].get('macro_f1', float('nan')):.3f}, "
+          f"baseline macro-F1 {metrics.get('baseline_test', {}).get('macro_f1', float('nan')):.3f}, "
+          f"train {metrics['train_seconds']:.0f}s")
+
+
+if __name__ == "__main__":
+    main()
