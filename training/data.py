@@ -4,9 +4,11 @@
 
 - authored examples (``data/authored/*.jsonl``) and reviewed references
   (``data/annotations/*.jsonl``, resolved against ``../shared/data``) are split by a
-  hash of their normalised reply text, so an identical reply always lands in one split;
+  hash of their group (the public dialog or thread they come from) or, for authored
+  examples, of their reply text; a reply text that occurs again is dropped, so no reply
+  is ever in two splits;
 - rule-mapped public records (``training.sources``) are noisy, so they only ever go to
-  train, capped per label, and never when their reply text is in dev or test.
+  train, capped per label, and never when their reply text or their dialog is in dev or test.
 """
 
 from __future__ import annotations
@@ -39,9 +41,9 @@ def normalise_text(text: str) -> str:
     return _SPACE.sub(" ", text.strip().lower())
 
 
-def split_for(reply: str) -> str:
-    """Deterministic split of a reply text: test, dev or train by a hash of its normalised form."""
-    digest = hashlib.sha1(normalise_text(reply).encode("utf-8")).digest()
+def split_for(key: str) -> str:
+    """Deterministic split for a key (a reply text or a group id): test, dev or train by its hash."""
+    digest = hashlib.sha1(normalise_text(key).encode("utf-8")).digest()
     u = int.from_bytes(digest[:8], "big") / 2**64
     if u < TEST_SHARE:
         return "test"
@@ -96,6 +98,7 @@ def iter_reviewed(data_dir: Path, folder: Path = ANNOTATIONS_DIR) -> Iterator[di
             "label": raw["label"],
             "secondary": list(raw.get("secondary") or []),
             "source": raw["source"],
+            "group": f"{rec.source}:{rec.group}" if rec.group else "",
             "origin": "reviewed",
             "hard": bool(raw.get("hard", False)),
             "style": "",
@@ -116,6 +119,7 @@ def iter_mapped(data_dir: Path) -> Iterator[dict]:
             "label": rec.label,
             "secondary": list(rec.secondary),
             "source": rec.source,
+            "group": f"{rec.source}:{rec.group}" if rec.group else "",
             "origin": "mapped",
             "hard": False,
             "style": "",
@@ -123,26 +127,33 @@ def iter_mapped(data_dir: Path) -> Iterator[dict]:
 
 
 def assemble(curated: Iterable[dict], mapped: Iterable[dict], mapped_cap: dict[str, int] | None = None) -> list[dict]:
-    """Split curated records by reply hash, add capped mapped records to train; dedupe by reply.
+    """Split curated records by group (else reply) hash, add capped mapped records to train.
 
-    The first record seen for a reply text wins, so curated labels beat mapped ones.
+    The first record seen for a reply text wins, so curated labels beat mapped ones and no
+    reply text is in two splits. Mapped records from a dialog that has a curated record in
+    dev or test are left out, so no dialog straddles train and test.
     """
     cap = MAPPED_CAP if mapped_cap is None else mapped_cap
     seen: set[str] = set()
+    held_out_groups: set[str] = set()
     out: list[dict] = []
     for rec in curated:
         key = normalise_text(rec["reply"])
         if not key or key in seen:
             continue
         seen.add(key)
-        out.append({**rec, "split": split_for(rec["reply"])})
+        split = split_for(rec.get("group") or rec["reply"])
+        if split != "train" and rec.get("group"):
+            held_out_groups.add(rec["group"])
+        out.append({**rec, "split": split})
     taken: Counter[str] = Counter()
     for rec in mapped:
         key = normalise_text(rec["reply"])
         if not key or key in seen or taken[rec["label"]] >= cap.get(rec["label"], 0):
             continue
-        if split_for(rec["reply"]) != "train":
-            # Keep the hash rule global: a mapped reply never shares a split with a curated twin.
+        group = rec.get("group") or ""
+        if group in held_out_groups or split_for(group or rec["reply"]) != "train":
+            # Mapped data is train-only: skip it where its dialog belongs to dev/test.
             continue
         seen.add(key)
         taken[rec["label"]] += 1

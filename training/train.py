@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--epochs", type=float, default=TrainConfig.epochs)
     parser.add_argument("--seed", type=int, default=TrainConfig.seed)
     parser.add_argument("--no-public", action="store_true", help="authored data only (no ../shared/data)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF baseline")
     args = parser.parse_args(argv)
 
     from training.data import corpus_records
@@ -133,7 +134,9 @@ def main(argv: list[str] | None = None) -> None:
     config = TrainConfig(epochs=args.epochs, seed=args.seed)
     on_step, progress = _rich_progress()
     with progress:
-        metrics = train_model(split["train"], split["dev"], split["test"], args.out, config, on_step=on_step)
+        metrics = train_model(
+            split["train"], split["dev"], split["test"], args.out, config, on_step=on_step, baseline=not args.no_baseline
+        )
     print(f"test macro-F1 {metrics['test']['macro_f1']:.3f}, ECE {metrics['test_ece']:.3f}, "
           f"hard macro-F1 {metrics['test_hard'].get('macro_f1', float('nan')):.3f}, "
           f"baseline macro-F1 {metrics.get('baseline_test', {}).get('macro_f1', float('nan')):.3f}, "

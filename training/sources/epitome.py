@@ -3,7 +3,8 @@
 Ref: ``<sp_id>:<rp_id>`` (the same pair across the three csvs). ``native`` is
 ``er=<n>,in=<n>,ex=<n>`` (emotional reactions, interpretations, explorations). A
 pair listed twice in a csv (60 pairs in the public files) gives one record with
-the highest level seen per dimension.
+the highest level seen per dimension. The three csvs carry slightly different
+copies of some texts (whitespace, a redacted word); the first file's is kept.
 """
 
 from __future__ import annotations

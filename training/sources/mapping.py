@@ -42,11 +42,12 @@ RULES: dict[str, str] = {
     "esconv-question": "ESConv open Question: validating",
     "esconv-others": "ESConv Others: unmapped",
     "esconv-unknown-strategy": "ESConv strategy not in the table: unmapped",
-    "self-disclosure-brief": "short self-disclosure that hands the focus back (question / 'you'): validating",
-    "self-disclosure-takeover": "long self-disclosure about the replier: self-centering",
+    "self-disclosure-brief": "short self-disclosure that serves them (asks about them / validating phrase): validating",
+    "self-disclosure-takeover": "long self-disclosure, mostly first person, no question back: self-centering",
+    "self-disclosure-me-too": "short 'me too' story with no 'you', no question, no care phrase: self-centering",
     "self-disclosure-unclear": "self-disclosure neither clearly brief nor a take-over: unmapped",
     # EPITOME
-    "epitome-strong": "EPITOME level 2 on any dimension: validating",
+    "epitome-strong": "EPITOME level 2 on emotional reactions or explorations: validating",
     "epitome-weak": "EPITOME best level 1: unmapped",
     "epitome-zero-pool": "EPITOME level 0 on all three: unmapped candidate pool (advice, dismissive, me-too)",
     # DiaSafety
@@ -93,6 +94,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WILDCARD = "zzwildcardzz"
 
 
+@lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
     """Lower-case, drop apostrophes (don't -> dont), other punctuation -> single spaces."""
     return _NON_WORD.sub(" ", _APOSTROPHES.sub("", text.lower())).strip()
@@ -125,9 +127,13 @@ class CueList:
     def __init__(self, phrases: list[str], masks: list[str] | None = None) -> None:
         self.regex = _phrase_regex(phrases)
         self.masks = _phrase_regex(masks or [])
+        self._found = lru_cache(maxsize=16384)(self._find)
 
     def find(self, norm: str) -> str | None:
         """First matching phrase in already normalised text, or None."""
+        return self._found(norm)
+
+    def _find(self, norm: str) -> str | None:
         if self.regex is None:
             return None
         if self.masks is not None:
@@ -167,11 +173,18 @@ def is_greeting_only(text: str) -> bool:
 
 
 def is_closing(text: str) -> bool:
-    """True for a short turn with a closing phrase (thanks for chatting, have a nice day)."""
+    """True for a short turn with a closing phrase (thanks for chatting, have a nice day).
+
+    Weak closings ("you too", "no problem") count only in very short turns.
+    """
     norm = normalise(text)
-    if len(norm.split()) > int(rules_data()["closing_max_words"]):
-        return False
-    return cues("closing_phrases").find(norm) is not None
+    n_words = len(norm.split())
+    data = rules_data()
+    if n_words <= int(data["closing_max_words"]) and cues("closing_phrases", "closing_masks").find(norm):
+        return True
+    return n_words <= int(data["closing_short_max_words"]) and bool(
+        cues("closing_short_phrases", "closing_masks").find(norm)
+    )
 
 
 def find_invalidating(text: str) -> tuple[str, str] | None:
@@ -205,24 +218,30 @@ def find_validating(text: str) -> str | None:
 
 
 def self_disclosure_kind(text: str) -> str | None:
-    """'brief' (short, hands the focus back), 'takeover' (long, about the replier) or None."""
+    """Classify a self-disclosure: 'brief', 'takeover', 'me-too' or None (unclear).
+
+    brief: at most ``brief_max_words`` words and it serves them (ends with a question
+    to them, or has a validating phrase such as "I can relate"); takeover: long,
+    first person outnumbers second person, no closing question; me-too: short,
+    about the replier only (no "you", no question, no validating phrase).
+    """
     cfg = rules_data()["self_disclosure"]
     toks = words(text)
     first = sum(w in _word_set("first_person") for w in toks)
     second = sum(w in _word_set("second_person") for w in toks)
     stripped = text.strip()
     sentences = [s for s in _SENTENCE_END.split(stripped) if s.strip()]
-    last = sentences[-1] if sentences else ""
+    last = words(sentences[-1]) if sentences else []
     asks = stripped.endswith("?")
-    hands_back = asks or any(w in _word_set("second_person") for w in words(last))
-    if len(toks) <= int(cfg["brief_max_words"]) and hands_back:
-        return "brief"
-    if (
-        len(toks) >= int(cfg["takeover_min_words"])
-        and first >= int(cfg["takeover_min_first_person"])
-        and first > second
-        and not asks
-    ):
+    asks_them = asks and any(w in _word_set("second_person") for w in last)
+    caring = find_validating(text) is not None
+    if len(toks) <= int(cfg["brief_max_words"]):
+        if asks_them or caring:
+            return "brief"
+        if second == 0 and not asks and first >= int(cfg["me_too_min_first_person"]):
+            return "me-too"
+        return None
+    if first >= int(cfg["takeover_min_first_person"]) and first > second and not asks:
         return "takeover"
     return None
 
@@ -311,16 +330,22 @@ def map_self_disclosure(text: str) -> Mapping:
     kind = self_disclosure_kind(text)
     if kind == "brief":
         return decided
-    if kind == "takeover":
-        return _mapped(SELF_CENTERING, "self-disclosure-takeover", text)
+    if kind in ("takeover", "me-too"):
+        return _mapped(SELF_CENTERING, f"self-disclosure-{kind}", text)
     return Mapping(None, "self-disclosure-unclear")
 
 
 def map_epitome(emotional_reactions: int, interpretations: int, explorations: int, text: str) -> Mapping:
-    """EPITOME: any level 2 -> supportive (validating unless cues say otherwise); all 0 -> pool."""
+    """EPITOME: level 2 -> validating unless cues say otherwise; all 0 -> pool.
+
+    Strong interpretations alone are mostly the replier's own similar experience,
+    so they go through the self-disclosure rule (brief / take-over / me-too).
+    """
     best = max(emotional_reactions, interpretations, explorations)
-    if best >= 2:
+    if max(emotional_reactions, explorations) >= 2:
         return supportive(text, "epitome-strong")
+    if interpretations >= 2:
+        return map_self_disclosure(text)
     if best == 0:
         return Mapping(None, "epitome-zero-pool")
     return Mapping(None, "epitome-weak")

@@ -1,0 +1,1 @@
+"""Batch scoring of chat exports and reply rows (the engine behind ``reply-analyzer score``)."""

@@ -1,0 +1,49 @@
+"""Corpus assembly: deterministic splits, no reply text in two splits, mapped data only in train."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from training.data import assemble, normalise_text, split_for
+
+
+def rec(reply, label="validating", origin="authored", source="authored"):
+    return {"id": reply, "disclosure": None, "reply": reply, "label": label, "secondary": [], "source": source,
+            "origin": origin, "hard": False, "style": ""}
+
+
+def test_split_is_deterministic_and_ignores_case_and_spacing():
+    assert split_for("That sounds  hard") == split_for("that sounds hard ")
+    shares = Counter(split_for(f"reply number {i}") for i in range(4000))
+    assert 0.12 < shares["test"] / 4000 < 0.18
+    assert 0.07 < shares["dev"] / 4000 < 0.13
+
+
+def test_assemble_dedupes_and_keeps_mapped_out_of_dev_and_test():
+    curated = [rec(f"curated reply {i}") for i in range(300)] + [rec("Curated reply 1")]  # duplicate by case
+    mapped = [rec(f"mapped reply {i}", "advice-giving", "mapped", "esconv") for i in range(300)]
+    mapped.append(rec("curated reply 2", "advice-giving", "mapped", "esconv"))  # twin of a curated reply
+    out = assemble(curated, mapped, mapped_cap={"advice-giving": 50})
+    keys = [normalise_text(r["reply"]) for r in out]
+    assert len(keys) == len(set(keys))
+    assert all(r["split"] == "train" for r in out if r["origin"] == "mapped")
+    assert sum(r["origin"] == "mapped" for r in out) == 50
+    twin = [r for r in out if normalise_text(r["reply"]) == "curated reply 2"]
+    assert len(twin) == 1 and twin[0]["origin"] == "authored"
+
+
+def test_no_reply_in_two_splits_in_real_corpus():
+    from training.data import corpus_records
+
+    try:
+        records = corpus_records()
+    except FileNotFoundError as exc:
+        pytest.skip(f"shared data missing: {exc}")
+    splits: dict[str, set[str]] = {}
+    for r in records:
+        splits.setdefault(normalise_text(r["reply"]), set()).add(r["split"])
+    assert all(len(s) == 1 for s in splits.values())
+    test = [r for r in records if r["split"] == "test"]
+    assert all(r["origin"] != "mapped" for r in test)
