@@ -29,7 +29,12 @@ precede / follow the match; ``@name`` allowed), ``needs_word`` (a word that must
 the same sentence), ``scope`` (default true: drop the match in reported speech or under a
 negated saying verb), ``negation`` (default true: drop it when its predicate is negated
 outside the match), ``neg_raise`` (default false: keep it under negated think/believe,
-e.g. "I don't think you should"), ``priority`` (default 1; the generic imperative is 0).
+e.g. "I don't think you should"), ``subject`` ("addressee": the clause must have no
+subject or a "you" subject, so "it took me a year to get over it" is not get-over-it;
+"not_self": its subject must not be the replier), ``no_relcl`` (drop the match
+inside a relative clause: "a place you can take them"), ``block`` (a blocker: a phrase
+that is no cue but must stop cues overlapping it, e.g. "you should be able to"; it needs
+no label and wins overlaps by its priority, default 3), ``priority`` (default 1; the generic imperative is 0).
 """
 
 from __future__ import annotations
@@ -98,6 +103,9 @@ class CuePattern:
     scope: bool = True
     negation: bool = True
     neg_raise: bool = False
+    subject: str | None = None
+    no_relcl: bool = False
+    block: bool = False
     priority: int = 1
     source: str = ""
 
@@ -180,7 +188,55 @@ def expand_sequence(specs: list[Any], lexicon: Lexicon) -> list[list[dict[str, A
         if pattern and key not in seen:
             seen.add(key)
             out.append(pattern)
-    return out
+    return merge_patterns(out)
+
+
+def _lower_values(token: dict[str, Any]) -> list[str] | None:
+    """The LOWER values of a token that tests nothing but LOWER (and maybe OP)."""
+    if set(token) - {"LOWER", "OP"}:
+        return None
+    value = token.get("LOWER")
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and set(value) == {"IN"}:
+        return list(value["IN"])
+    return None
+
+
+def merge_patterns(patterns: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """Losslessly merge patterns that differ only in the LOWER set of one token
+    (["it", "'s"] + ["that", "'s"] → [it|that, 's]); fewer patterns match faster."""
+    changed = True
+    while changed:
+        changed = False
+        for i in range(max((len(p) for p in patterns), default=0)):
+            groups: dict[str, list[list[dict[str, Any]]]] = {}
+            order: list[str] = []
+            for pattern in patterns:
+                values = _lower_values(pattern[i]) if i < len(pattern) else None
+                if values is None:
+                    key = "\0" + json.dumps(pattern, sort_keys=True)
+                else:
+                    rest = pattern[:i] + [{"OP": pattern[i].get("OP")}] + pattern[i + 1:]
+                    key = json.dumps(rest, sort_keys=True)
+                if key not in groups:
+                    groups[key] = []
+                    order.append(key)
+                groups[key].append(pattern)
+            merged: list[list[dict[str, Any]]] = []
+            for key in order:
+                group = groups[key]
+                if len(group) == 1 or key.startswith("\0"):
+                    merged.extend(group)
+                    continue
+                values = list(dict.fromkeys(v for p in group for v in _lower_values(p[i]) or []))
+                token: dict[str, Any] = {"LOWER": {"IN": values}}
+                if "OP" in group[0][i]:
+                    token["OP"] = group[0][i]["OP"]
+                merged.append(group[0][:i] + [token] + group[0][i + 1:])
+                changed = True
+            patterns = merged
+    return patterns
 
 
 def _word_option(value: Any, lexicon: Lexicon) -> frozenset[str]:
@@ -190,10 +246,18 @@ def _word_option(value: Any, lexicon: Lexicon) -> frozenset[str]:
     return frozenset(v for item in items for v in _values(item, lexicon))
 
 
+def _subject_mode(value: Any, source: str) -> str | None:
+    if value not in (None, "addressee", "not_self"):
+        raise ValueError(f"{source}: subject must be 'addressee' or 'not_self', not {value!r}")
+    return value
+
+
 def compile_line(obj: dict[str, Any], lexicon: Lexicon, key: str, source: str = "") -> CuePattern:
     """Compile one pattern-file object into a CuePattern (validates label and fields)."""
+    block = bool(obj.get("block", False))
     try:
-        cue, label = obj["cue"], check_label(obj["label"])
+        cue = obj["cue"]
+        label = obj.get("label", "") if block else check_label(obj["label"])
     except KeyError as err:
         raise ValueError(f"{source}: pattern needs 'cue' and 'label'") from err
     patterns: list[list[dict[str, Any]]] = []
@@ -225,7 +289,10 @@ def compile_line(obj: dict[str, Any], lexicon: Lexicon, key: str, source: str = 
         scope=bool(obj.get("scope", True)),
         negation=bool(obj.get("negation", True)),
         neg_raise=bool(obj.get("neg_raise", False)),
-        priority=int(obj.get("priority", 1)),
+        subject=_subject_mode(obj.get("subject"), source),
+        no_relcl=bool(obj.get("no_relcl", False)),
+        block=block,
+        priority=int(obj.get("priority", 3 if block else 1)),
         source=source,
     )
 

@@ -26,7 +26,10 @@ _INVERTING_AUX = frozenset(
     "wan need".split()
 )
 _YOU = frozenset({"you", "u", "ya", "yu"})
+_YOU_FORMS = _YOU | {"ur", "youre", "you're", "ure", "yall", "y'all", "yourself", "urself"}
+_SELF_FORMS = frozenset({"im", "i'm", "ive", "i've", "id", "i'd", "myself"})
 _WH = frozenset({"how", "what", "why", "when", "where", "who", "which", "hows", "whats", "wat"})
+_DASHES = frozenset("-\u2013\u2014")
 _CC = frozenset({"and", "but", "or", "so", "then", "cuz", "because", "bc", "coz", "plus", "nor"})
 
 
@@ -40,6 +43,7 @@ class ScopeRules:
     first_person: frozenset[str]
     negators: frozenset[str]
     stop_verbs: frozenset[str]
+    wish_verbs: frozenset[str]
     quotes: frozenset[str]
     tail_words: frozenset[str]
     discourse: frozenset[str]
@@ -49,7 +53,7 @@ class ScopeRules:
         raw = json.loads((path or CUE_DATA_DIR / SCOPE_FILE).read_text(encoding="utf-8"))
         sets = {key: frozenset(raw[key]) for key in (
             "speech_verbs", "neg_raising_verbs", "weak_scope_verbs", "first_person",
-            "negators", "stop_verbs", "quotes", "tail_words")}
+            "negators", "stop_verbs", "wish_verbs", "quotes", "tail_words")}
         return cls(discourse=discourse, **sets)
 
     # -- token classes -----------------------------------------------------------------
@@ -155,26 +159,45 @@ class ScopeRules:
             return False
 
     def _subject(self, verb: Token) -> Token | None:
+        """The subject of ``verb``, inherited through xcomp/conj chains and infinitival
+        clauses ("you need to get over it" → you; "it took me a year to get over it" → it)."""
         tok = verb
         for _ in range(4):
             for child in tok.children:
                 if child.dep_ in _SUBJECT_DEPS:
                     return child
-            if tok.dep_ in {"xcomp", "conj"} and tok.head is not tok:
+            infinitival = any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+            if tok.head is not tok and (tok.dep_ in {"xcomp", "conj"} or (infinitival and tok.dep_ == "advcl")):
                 tok = tok.head
             else:
                 break
         return None
 
-    def reported(self, span: Span, keep_neg_raise: bool = False) -> bool:
-        """Is the span said or thought by someone other than the replier, or denied?"""
+    def subject_ok(self, span: Span, mode: str) -> bool:
+        """``addressee``: the cue's clause has no subject (an instruction) or a "you"
+        subject; ``not_self``: its subject is not the replier ("I'm not so bad")."""
+        subj = self._subject(anchor(span))
+        if subj is None or span.start <= subj.i < span.end:
+            return True
+        if mode == "addressee":
+            return subj.lower_ in _YOU_FORMS or self.is_filler(subj)
+        if mode == "not_self":
+            return subj.lower_ not in self.first_person and subj.lower_ not in _SELF_FORMS
+        raise ValueError(f"unknown subject mode {mode!r}")
+
+    def reported(self, span: Span, keep_neg_raise: bool = False, under_wish: bool = True) -> bool:
+        """Is the span said or thought by someone other than the replier, or denied?
+        With ``under_wish`` a governing "hope"/"wish" also counts ("I hope it gets better"
+        is a wish, not the platitude "it gets better")."""
         if self.in_quotes(span):
             return True
         for anc in anchor(span).ancestors:
             if span.start <= anc.i < span.end:
                 continue
+            if anc.i > span.start:
+                continue  # reporting verbs come first; later ones are mostly misparsed splices
             lemma = anc.lemma_.lower()
-            if lemma in self.stop_verbs and anc.i < span.start:
+            if lemma in self.stop_verbs or (under_wish and lemma in self.wish_verbs):
                 return True
             if lemma not in self.speech_verbs:
                 continue
@@ -189,6 +212,18 @@ class ScopeRules:
             subj = self._subject(anc)
             if subj is not None and subj.lower_ not in self.first_person and not self.is_filler(subj):
                 return True
+        return False
+
+    def in_relative_clause(self, span: Span) -> bool:
+        """Does the span's verb head a relative clause ("friends that you can talk to")?"""
+        tok = anchor(span)
+        for _ in range(3):
+            if tok.dep_ in {"relcl", "acl"}:
+                return True
+            if tok.dep_ in {"xcomp", "conj", "aux"} and tok.head is not tok:
+                tok = tok.head
+            else:
+                return False
         return False
 
     def in_quotes(self, span: Span) -> bool:
@@ -210,8 +245,17 @@ def anchor(span: Span) -> Token:
     return span.root
 
 
+def is_boundary(tok: Token) -> bool:
+    """Punctuation that separates clauses (public alias used by the imperative detector)."""
+    return _is_boundary(tok)
+
+
 def _is_boundary(tok: Token) -> bool:
     """Punctuation that closes or separates clauses (not apostrophes, hyphens in words)."""
     if tok.is_space:
         return "\n" in tok.text
-    return tok.is_punct and any(ch in ".,!?;:()[]\u2026-\u2013\u2014/" for ch in tok.text)
+    if not tok.is_punct:
+        return False
+    if set(tok.text) <= _DASHES:  # "re-employ" is one word; "ugh - just go" is two clauses
+        return tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_)
+    return any(ch in ".,!?;:()[]\u2026/" for ch in tok.text)

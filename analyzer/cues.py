@@ -31,6 +31,7 @@ from analyzer.labels import check_label
 
 IMPERATIVE_CUE = "imperative"
 IMPERATIVE_CUE_LABEL = "advice-giving"
+_JOINERS = frozenset({"and", "then", "&", "n", "an", "+"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ class _Candidate:
     cue: str
     label: str
     priority: int
+    block: bool = False
 
 
 class CueExtractor:
@@ -91,7 +93,7 @@ class CueExtractor:
     @property
     def cue_names(self) -> dict[str, str]:
         """Every cue name this extractor can emit, mapped to its label."""
-        names = {p.cue: p.label for p in self.patterns.values()}
+        names = {p.cue: p.label for p in self.patterns.values() if not p.block}
         names[IMPERATIVE_CUE] = IMPERATIVE_CUE_LABEL
         return dict(sorted(names.items(), key=lambda kv: (kv[1], kv[0])))
 
@@ -133,7 +135,7 @@ class CueExtractor:
             seen.add((key, start, end))
             pattern = self.patterns[key]
             if self._accept(doc, pattern, start, end):
-                out.append(_Candidate(start, end, pattern.cue, pattern.label, pattern.priority))
+                out.append(_Candidate(start, end, pattern.cue, pattern.label, pattern.priority, pattern.block))
         return out
 
     def _imperative_candidates(self, doc: Doc) -> list[_Candidate]:
@@ -166,20 +168,28 @@ class CueExtractor:
         if p.question is not None and scope.is_question(doc, start) != p.question:
             return False
         span = doc[start:end]
+        if p.subject and not scope.subject_ok(span, p.subject):
+            return False
+        if p.no_relcl and scope.in_relative_clause(span):
+            return False
         if p.negation and scope.predicate_negated(span):
             return False
-        if p.scope and scope.reported(span, keep_neg_raise=p.neg_raise):
+        if p.scope and scope.reported(span, keep_neg_raise=p.neg_raise, under_wish=p.label != "validating"):
             return False
         return True
 
 
 def _merge_touching(doc: Doc, chosen: list[_Candidate]) -> list[_Candidate]:
-    """Join consecutive spans of the same cue that touch inside one sentence
-    ("let me know if" + "you need anything")."""
+    """Join consecutive spans of the same cue inside one sentence that touch or are joined
+    by "and"/"then" ("let me know if" + "you need anything"; "pack a bag" + "and" + "come")."""
     out: list[_Candidate] = []
     for cand in chosen:
         prev = out[-1] if out else None
-        if prev is not None and prev.cue == cand.cue and cand.start == prev.end and not doc[cand.start].is_sent_start:
+        touching = prev is not None and (
+            cand.start == prev.end
+            or (cand.start == prev.end + 1 and doc[prev.end].lower_ in _JOINERS)
+        )
+        if prev is not None and touching and prev.cue == cand.cue and not doc[cand.start].is_sent_start:
             out[-1] = _Candidate(prev.start, cand.end, prev.cue, prev.label, max(prev.priority, cand.priority))
         else:
             out.append(cand)
@@ -187,14 +197,16 @@ def _merge_touching(doc: Doc, chosen: list[_Candidate]) -> list[_Candidate]:
 
 
 def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Keep non-overlapping candidates: higher priority, then longer, then earlier first."""
+    """Keep non-overlapping candidates: higher priority, then longer, then earlier first.
+    Blockers take part (they claim their tokens) but are not returned."""
     ranked = sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start, c.cue))
     taken: list[_Candidate] = []
     used: set[int] = set()
     for cand in ranked:
         if any(i in used for i in range(cand.start, cand.end)):
             continue
-        check_label(cand.label)
-        taken.append(cand)
         used.update(range(cand.start, cand.end))
+        if not cand.block:
+            check_label(cand.label)
+            taken.append(cand)
     return sorted(taken, key=lambda c: c.start)

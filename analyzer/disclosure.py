@@ -3,7 +3,7 @@
 "my boss tore my report apart in front of everyone" → yes; "I love this song",
 "I could cry 😂 they fixed the wifi", "that sounds awful, I'm so sorry" → no.
 
-A logistic regression over word 1–2-gram TF-IDF features plus lexicon cue features
+A logistic regression over word and emoji TF-IDF features plus lexicon cue features
 (first person near emotion words, hard life events, laughter/hyperbole, support phrases
 addressed to "you"; lexicon in ``data/disclosure_cues.json``). Trained by
 ``training/train_disclosure.py`` on ``data/disclosures/turns.jsonl`` and shipped as a skops
@@ -25,7 +25,8 @@ import numpy as np
 DATA_DIR = Path(__file__).with_name("data")
 DEFAULT_MODEL = DATA_DIR / "disclosure_model.skops"
 CUES_FILE = DATA_DIR / "disclosure_cues.json"
-TOKEN_PATTERN = r"(?u)[\w']+|[^\w\s]"
+# Words and emoji; ASCII punctuation is left out (in the training data it tracked writing style, not meaning).
+TOKEN_PATTERN = r"(?u)[\w']+|[^\w\s!-/:-@\[-`{-~…“”‘’]"
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _CLAUSE = re.compile(r"[.!?\n;,]+|\bbut\b|\band\b")
@@ -102,17 +103,18 @@ CUE_FEATURES: tuple[str, ...] = (
 
 def cue_features(text: str, lex: CueLexicon) -> list[float]:
     """The CUE_FEATURES vector of one normalised text."""
-    words = max(1, len(_WORD.findall(text)))
+    words = len(_WORD.findall(text)) + 4  # smoothed: "not me" is not 50% first person
     fp, sp = lex.count("first_person", text), lex.count("second_person", text)
     fp_em = sp_em = 0
     for clause in _CLAUSE.split(text):
         if not clause.strip():
             continue
-        emotional = lex.has("negative_emotion", clause) or lex.has("hard_event", clause)
-        if emotional and lex.has("first_person", clause):
-            fp_em += 1
-        if emotional and lex.has("second_person", clause):
-            sp_em += 1
+        if not (lex.has("negative_emotion", clause) or lex.has("hard_event", clause)):
+            continue
+        if lex.has("second_person", clause):
+            sp_em += 1  # "that must have hurt you": about the other person
+        elif lex.has("first_person", clause):
+            fp_em += 1  # "I feel so alone": about oneself
     return [
         fp / words,
         sp / words,
@@ -174,7 +176,7 @@ class DisclosureDetector:
         from sklearn.linear_model import LogisticRegression
 
         vectorizer = TfidfVectorizer(
-            lowercase=False, token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), sublinear_tf=True, min_df=1
+            lowercase=False, token_pattern=TOKEN_PATTERN, ngram_range=(1, 1), sublinear_tf=True, min_df=1
         )
         vectorizer.fit([normalise(t) for t in texts])
         detector = cls(vectorizer, LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=seed))

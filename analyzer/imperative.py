@@ -21,7 +21,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 
 from analyzer.cue_patterns import CUE_DATA_DIR, Lexicon
-from analyzer.cue_scope import ScopeRules
+from analyzer.cue_scope import ScopeRules, is_boundary
 
 IMPERATIVE_FILE = "imperative.json"
 IMPERATIVE_LABEL = "imperative"
@@ -31,6 +31,8 @@ _BLOCKING_AUX_TAGS = frozenset({"MD", "TO"})
 _BLOCKING_AUX_LEMMAS = frozenset({"do", "be", "have", "will", "can", "would", "should", "must"})
 _SPAN_STOP_DEPS = frozenset({"conj", "cc", "punct", "parataxis", "intj", "discourse"})
 _CLAUSE_DEPS = frozenset({"ROOT", "conj", "parataxis", "ccomp", "dep", "advcl"})
+_SELF_WORDS = frozenset({"my", "myself", "i", "mine", "im", "i'm", "i\u2019m"})
+_CLAUSE_MARKS = frozenset({",", ";", ":", "-", "--", "\u2013", "\u2014", "...", "\u2026"})
 _JUST = frozenset({"just", "jus", "jst", "simply", "only", "pls", "plz", "please", "maybe", "perhaps"})
 
 
@@ -124,7 +126,7 @@ class ImperativeDetector:
             if expect and not self.scope.is_filler(tok) and not tok.is_punct:
                 starts.append(tok.i)
                 expect = False
-            elif tok.is_punct and tok.text in {",", ";", ":", "-", "\u2013", "\u2014", "...", "\u2026"}:
+            elif tok.is_punct and tok.text in _CLAUSE_MARKS and is_boundary(tok):
                 expect = True
         return starts
 
@@ -195,6 +197,8 @@ class ImperativeDetector:
                     return None
         if self._has_subject(verb) or self._blocked_by_aux(verb, negative):
             return None
+        if any(t.lower_ in _SELF_WORDS for t in doc[verb.i + 1:min(verb.i + 4, verb.sent.end)]):
+            return None  # "dry my eyes", "make sure I reach out": the replier's own routine
         if self.scope.is_question(doc, verb.i):
             return None
         end = verb.i + 1

@@ -5,7 +5,9 @@
 2. The disclosure detector (``analyzer.disclosure``) scores every turn, in batches.
 3. ``pair_turns``: a disclosure waits for the next turn by *another* person in the same
    conversation; if that turn starts within ``reply_window`` of the disclosure's end, the two
-   form a pair. Further turns by the discloser before anyone answers are added to the pending
+   form a pair. A reply is itself taken as a new disclosure only when the detector is sure
+   (``reply_threshold``): most replies to a disclosure talk about feelings without disclosing.
+   Further turns by the discloser before anyone answers are added to the pending
    disclosure ("…and now he won't even call me back"). A disclosure nobody answers in time
    yields nothing. In a group chat the first other speaker is the replier.
    With ``all_turns`` every turn is yielded, with the previous other person's turn (if within
@@ -27,6 +29,7 @@ from .chats.message import Message
 TURN_GAP = timedelta(minutes=10)
 REPLY_WINDOW = timedelta(hours=12)
 MAX_TURN_CHARS = 4000
+REPLY_THRESHOLD = 0.65
 
 
 class Detector(Protocol):
@@ -44,6 +47,7 @@ class PairingConfig:
     turn_gap: timedelta = TURN_GAP
     reply_window: timedelta = REPLY_WINDOW
     max_turn_chars: int = MAX_TURN_CHARS
+    reply_threshold: float = REPLY_THRESHOLD  # a reply must score this high to count as a disclosure too
     all_turns: bool = False
     batch_size: int = 512
 
@@ -134,6 +138,7 @@ def pair_turns(turns: Iterable[Turn], threshold: float, config: PairingConfig = 
         if pending is not None and turn.sender != pending.sender:
             pair = Pair(turn.conversation, pending, turn)
             st.pending = None
+            is_disclosure = is_disclosure and turn.score >= max(threshold, config.reply_threshold)  # type: ignore[operator]
         elif pending is not None:
             st.pending = pending.extended(turn, config.max_turn_chars)
             is_disclosure = False  # already pending, now longer

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import time
@@ -93,13 +94,18 @@ PHASE_NAMES = (
     "first analyze()",
     "to_dict + JSON",
 )
+REST = "rest: interpreter start-up + shutdown"
 
 
-def timed_run(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess]:
-    """Wall time of one new process running ``cmd`` (output captured)."""
+def timed_run(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Wall time and CPU time (user + sys, all threads) of one new process running ``cmd``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO_DIR)
-    return time.perf_counter() - start, proc
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, proc
 
 
 def check_command(model: Path | None) -> list[str]:
@@ -145,7 +151,8 @@ def import_breakdown(model: Path | None, top: int) -> tuple[list[tuple[str, floa
 
 
 def phase_breakdown(model: Path, runs: int) -> list[float]:
-    """Median seconds of each check-path phase over ``runs`` new processes."""
+    """Median seconds of each check-path phase over ``runs`` new processes, then the rest of
+    the process's wall time (interpreter start-up and shutdown) as a last element."""
     code = (
         _PHASES_PROBE.replace("__MODEL__", repr(str(model)))
         .replace("__REPLY__", repr(REPLY))
@@ -153,12 +160,13 @@ def phase_breakdown(model: Path, runs: int) -> list[float]:
     )
     samples: list[list[float]] = []
     for _ in range(runs):
-        proc = subprocess.run([str(VENV_BIN / "python"), "-c", code], capture_output=True, text=True, cwd=REPO_DIR)
+        wall, _, proc = timed_run([str(VENV_BIN / "python"), "-c", code])
         line = next((l for l in proc.stdout.splitlines() if l.startswith("BENCH-PHASES ")), None)
         if line is None:
             print(f"(phase probe failed: {proc.stderr.strip()[-300:]})")
             return []
-        samples.append(json.loads(line.split(" ", 1)[1]))
+        phases = json.loads(line.split(" ", 1)[1])
+        samples.append(phases + [max(0.0, wall - sum(phases))])
     return [median([s[i] for s in samples]) for i in range(len(samples[0]))]
 
 
@@ -181,34 +189,36 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"model: {model}")
     print(f"check command: {' '.join(commands['reply-analyzer check --json'][:3])} --to ... <reply>")
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     for name, cmd in commands.items():  # one untimed warm-up each (page cache, .pyc)
-        _, proc = timed_run(cmd)
+        _, _, proc = timed_run(cmd)
         if name.startswith("reply-analyzer"):
             validate_check_output(proc)
     for _ in range(args.runs):  # interleaved so background load affects every command alike
         for name, cmd in commands.items():
-            seconds, proc = timed_run(cmd)
+            seconds, cpu_seconds, proc = timed_run(cmd)
             if proc.returncode != 0:
                 sys.exit(f"error: {name} exited {proc.returncode}: {proc.stderr.strip()[-300:]}")
             times[name].append(seconds)
+            cpu[name].append(cpu_seconds)
 
     check_s = median(times["reply-analyzer check --json"])
     spacy_s = median(times['python -c "import spacy"'])
     ratio = check_s / spacy_s
     print(f"\nWall time of a new process, {args.runs} runs each (after one warm-up):")
     print_table(
-        ["command", "median s", "min s", "max s"],
-        [[name, f"{median(t):.3f}", f"{min(t):.3f}", f"{max(t):.3f}"] for name, t in times.items()],
+        ["command", "median s", "min s", "max s", "median CPU s"],
+        [[name, f"{median(t):.3f}", f"{min(t):.3f}", f"{max(t):.3f}", f"{median(cpu[name]):.3f}"] for name, t in times.items()],
     )
+    print("(CPU s = user + system time of the process, all threads; less sensitive to other load than wall time)")
     print(f"\ncheck median {check_s:.2f} s (target <= {TARGET_S:.1f} s: {'PASS' if check_s <= TARGET_S else 'FAIL'})")
     print(f"check / import spacy = {ratio:.2f}x (target <= {TARGET_RATIO}x: {'PASS' if ratio <= TARGET_RATIO else 'FAIL'})")
 
     phases = phase_breakdown(model, runs=3)
     if phases:
         print("\nWhere the time goes inside one check process (median of 3 processes):")
-        rows = [[name, f"{s * 1000:.0f}"] for name, s in zip(PHASE_NAMES, phases)]
-        rows.append(["sum of phases", f"{sum(phases) * 1000:.0f}"])
-        rows.append(["rest (interpreter start, site, exit)", f"{max(0.0, check_s - sum(phases)) * 1000:.0f}"])
+        rows = [[name, f"{s * 1000:.0f}"] for name, s in zip(PHASE_NAMES + (REST,), phases)]
+        rows.append(["total", f"{sum(phases) * 1000:.0f}"])
         print_table(["phase", "ms"], rows)
 
     ranked, total_ms, states = import_breakdown(args.model, args.top)
@@ -222,10 +232,12 @@ def main(argv: list[str] | None = None) -> dict:
     result = {
         "check_median_s": round(check_s, 3),
         "import_spacy_median_s": round(spacy_s, 3),
+        "check_median_cpu_s": round(median(cpu["reply-analyzer check --json"]), 3),
+        "import_spacy_median_cpu_s": round(median(cpu['python -c "import spacy"']), 3),
         "ratio": round(ratio, 3),
         "import_spacy_torch_blocked_median_s": round(median(times["import spacy, torch blocked"]), 3),
         "python_floor_median_s": round(median(times['python -c "pass"']), 3),
-        "phases_ms": {n: round(s * 1000, 1) for n, s in zip(PHASE_NAMES, phases)},
+        "phases_ms": {n: round(s * 1000, 1) for n, s in zip(PHASE_NAMES + (REST,), phases)},
         "imports_ms": round(total_ms, 1),
         "top_imports_ms": {n: round(ms, 1) for n, ms in ranked},
         "torch": torch_state,

@@ -98,12 +98,26 @@ def train_model(
 
 
 def _rich_progress() -> tuple[Callable[[dict], None], object]:
+    """A progress bar on stderr with loss and dev macro-F1 (plain log lines when not a terminal)."""
+    import sys
+    from contextlib import nullcontext
+
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+    console = Console(stderr=True)
+    if not console.is_terminal:
+
+        def log_step(event: dict) -> None:
+            if event["dev_macro_f1"] is not None or event["step"] % 100 == 0:
+                f1 = "" if event["dev_macro_f1"] is None else f" dev macro-F1 {event['dev_macro_f1']:.3f}"
+                print(f"step {event['step']}/{event['total']} loss {event['loss']:.3f}{f1}", file=sys.stderr, flush=True)
+
+        return log_step, nullcontext()
     progress = Progress(
         TextColumn("training"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
         TextColumn("loss {task.fields[loss]:.3f}"), TextColumn("dev macro-F1 {task.fields[f1]}"),
-        TimeElapsedColumn(), TimeRemainingColumn(), transient=False,
+        TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=False,
     )
     task = progress.add_task("train", total=1, loss=0.0, f1="-")
 

@@ -1,0 +1,58 @@
+"""Fine-tuning time: the recorded full run of the shipped model, and a short re-measurement.
+
+    python benchmarks/training_benchmark.py            # recorded figures + 40 timed steps now
+    python benchmarks/training_benchmark.py --steps 0  # recorded figures only
+
+The full fine-tune is `make model` (python -m training.train --out models/default); its
+wall time is written to models/default/metrics.json as train_seconds. Target: <= 30 min
+on the 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def measure_steps(steps: int) -> float:
+    """Seconds per optimisation step (batch 16, dynamic padding) on real corpus pairs."""
+    from training.data import iter_authored
+    from training.finetune import TrainConfig, finetune
+
+    records = list(iter_authored())[: steps * 16]
+    config = TrainConfig(epochs=1.0, eval_every=10**9)
+    started = time.perf_counter()
+    finetune(records, [], config)
+    return (time.perf_counter() - started) / max(1, len(records) // 16)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=REPO / "models" / "default")
+    parser.add_argument("--steps", type=int, default=40)
+    args = parser.parse_args()
+    metrics = json.loads((args.model / "metrics.json").read_text())
+    config = json.loads((args.model / "config.json").read_text())
+    n_train = config["training_data"]["train"]
+    rows = [
+        ("recorded full fine-tune (make model)", f"{metrics['train_seconds'] / 60:.1f} min", "<= 30 min"),
+        ("  steps / train pairs / epochs", f"{metrics['steps']} / {n_train} / {config['train_config']['epochs']}", ""),
+    ]
+    if args.steps:
+        per_step = measure_steps(args.steps)
+        rows.append((f"seconds per step now ({args.steps} steps, batch 16)", f"{per_step:.2f} s", ""))
+        rows.append(("  => full run estimate at this speed", f"{per_step * metrics['steps'] / 60:.1f} min", "<= 30 min"))
+    rows.append(("load average (1 min)", f"{os.getloadavg()[0]:.2f}", "2 cores"))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>18}  target")
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:>18}  {target}")
+
+
+if __name__ == "__main__":
+    main()

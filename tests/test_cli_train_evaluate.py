@@ -1,0 +1,74 @@
+"""`reply-analyzer train` / `evaluate`: bad data fails before training; a tiny real run round-trips."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from analyzer.cli import app
+from analyzer.labels import LABELS
+
+runner = CliRunner()
+
+ROWS = [
+    ("my boss yelled at me", "just tell him he's wrong", "advice-giving"),
+    ("i failed the exam", "you should make a study plan tonight", "advice-giving"),
+    ("my dog died", "it's just a dog, get a new one", "invalidating"),
+    ("i feel so lonely", "lol you're being dramatic", "invalidating"),
+    ("i got dumped", "omg same, my ex dumped me last year and i cried for weeks", "self-centering"),
+    ("i'm so stressed", "you think that's bad, my week was way worse", "self-centering"),
+    ("my mom is sick", "that sounds really scary, i'm here for you", "validating"),
+    ("i lost my job", "oh no, that must hurt so much. how are you holding up?", "validating"),
+]
+
+
+def write_jsonl(path, rows, split="train"):
+    path.write_text("\n".join(json.dumps({"disclosure": d, "reply": r, "label": l, "split": split}) for d, r, l in rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('{"reply": "ok", "label": "rude"}\n', "bad.jsonl:1: unknown label 'rude'"),
+        ('{"reply": "fine", "label": "validating"}\n{"label": "validating"}\n', "bad.jsonl:2: missing or empty 'reply'"),
+        ("", "bad.jsonl: no records (empty file)"),
+    ],
+)
+def test_train_rejects_bad_data_before_training(tmp_path, content, expected):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(content)
+    res = runner.invoke(app, ["train", "--data", str(bad), "--out", str(tmp_path / "m")])
+    assert res.exit_code == 2
+    assert expected in res.stderr
+    assert not (tmp_path / "m").exists()
+
+
+def test_train_rejects_onnx_only_base(tmp_path):
+    data = write_jsonl(tmp_path / "d.jsonl", ROWS)
+    (tmp_path / "onnx").mkdir()
+    (tmp_path / "onnx" / "config.json").write_text("{}")
+    res = runner.invoke(app, ["train", "--data", str(data), "--out", str(tmp_path / "m"), "--base", str(tmp_path / "onnx")])
+    assert res.exit_code == 2 and "no torch weights" in res.stderr
+
+
+@pytest.mark.slow
+def test_tiny_train_then_evaluate(tmp_path):
+    train = write_jsonl(tmp_path / "train.jsonl", ROWS)
+    test = write_jsonl(tmp_path / "test.jsonl", ROWS, split="test")
+    out = tmp_path / "model"
+    res = runner.invoke(app, ["train", "--data", str(train), "--data", str(test), "--out", str(out), "--epochs", "20", "--seed", "3"])
+    assert res.exit_code == 0, res.output
+    assert (out / "model.onnx").is_file() and (out / "baseline.skops").is_file()
+    res = runner.invoke(app, ["evaluate", "--data", str(test), "--model", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    metrics = json.loads(res.stdout)
+    assert {"n", "accuracy", "macro_f1", "per_label", "confusion"} <= set(metrics)
+    assert metrics["n"] == len(ROWS) and list(metrics["per_label"]) == list(LABELS)
+    assert len(metrics["confusion"]) == 4 and sum(map(sum, metrics["confusion"])) == len(ROWS)
+    assert metrics["accuracy"] >= 0.75  # 20 epochs on 8 examples: it has learnt them
+    assert "baseline" in metrics
+    table = runner.invoke(app, ["evaluate", "--data", str(test), "--model", str(out)])
+    assert table.exit_code == 0 and "confusion" in table.stdout and "per source" in table.stdout
