@@ -3,11 +3,14 @@
 "my boss tore my report apart in front of everyone" → yes; "I love this song",
 "I could cry 😂 they fixed the wifi", "that sounds awful, I'm so sorry" → no.
 
-A logistic regression over word and emoji TF-IDF features plus lexicon cue features
+A logistic regression over word/emoji TF-IDF features plus lexicon cue features
 (first person near emotion words, hard life events, laughter/hyperbole, support phrases
-addressed to "you"; lexicon in ``data/disclosure_cues.json``). Trained by
-``training/train_disclosure.py`` on ``data/disclosures/turns.jsonl`` and shipped as a skops
-file (no pickle). Scoring is batched; ~tens of thousands of turns per second on one core.
+addressed to "you"; lexicon in ``data/disclosure_cues.json``). It is trained with
+scikit-learn by ``training/train_disclosure.py`` (the fitted model is kept as a skops file in
+``models/disclosure/``) and exported to plain weights, ``data/disclosure_weights.json``,
+which this module scores with the standard library and numpy only: the ``score`` command
+needs neither scikit-learn nor scipy, and loading the detector runs no code from a file.
+A test checks that these weights give the scikit-learn model's probabilities.
 """
 
 from __future__ import annotations
@@ -15,36 +18,22 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
-
 DATA_DIR = Path(__file__).with_name("data")
-DEFAULT_MODEL = DATA_DIR / "disclosure_model.skops"
+DEFAULT_WEIGHTS = DATA_DIR / "disclosure_weights.json"
 CUES_FILE = DATA_DIR / "disclosure_cues.json"
+WEIGHTS_FORMAT = "reply-analyzer-disclosure-weights/1"
 # Words and emoji; ASCII punctuation is left out (in the training data it tracked writing style, not meaning).
 TOKEN_PATTERN = r"(?u)[\w']+|[^\w\s!-/:-@\[-`{-~…“”‘’]"
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _CLAUSE = re.compile(r"[.!?\n;,]+|\bbut\b|\band\b")
 _WORD = re.compile(r"[\w']+")
-# Types a shipped detector file may contain; anything else is refused at load.
-TRUSTED_TYPES = [
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "numpy.float64",
-    "numpy.int64",
-    "numpy.dtype",
-    "builtins.dict",
-    "builtins.list",
-    "builtins.str",
-    "builtins.float",
-    "builtins.int",
-]
 
 
 def normalise(text: str) -> str:
@@ -132,32 +121,52 @@ def cue_features(text: str, lex: CueLexicon) -> list[float]:
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> CueLexicon:
+def default_lexicon() -> CueLexicon:
+    """The shipped lexicon, compiled once."""
     return CueLexicon.load()
 
 
 class DisclosureDetector:
-    """Scores turns for being an emotional disclosure; ``threshold`` turns scores into yes/no."""
+    """Scores turns for being an emotional disclosure; ``threshold`` turns scores into yes/no.
 
-    def __init__(self, vectorizer, classifier, threshold: float = 0.5, lexicon: CueLexicon | None = None) -> None:
-        self.vectorizer = vectorizer
-        self.classifier = classifier
+    ``words`` maps each vocabulary token to ``(idf, weight)``; the score of a text is the
+    logistic of ``weight · l2-normalised sublinear tf-idf + cue_weights · cue features + bias``
+    (exactly what the scikit-learn model it was exported from computes).
+    """
+
+    def __init__(self, words: dict[str, tuple[float, float]], cue_weights: Sequence[float], bias: float,
+                 threshold: float = 0.5, lexicon: CueLexicon | None = None) -> None:
+        if len(cue_weights) != len(CUE_FEATURES):
+            raise ValueError(f"expected {len(CUE_FEATURES)} cue weights, got {len(cue_weights)}")
+        self.words = words
+        self.cue_weights = [float(w) for w in cue_weights]
+        self.bias = float(bias)
         self.threshold = float(threshold)
-        self.lexicon = lexicon or _lexicon()
+        self.lexicon = lexicon or default_lexicon()
+        self._tokens = re.compile(TOKEN_PATTERN)
 
-    def _matrix(self, texts: Sequence[str]):
-        from scipy.sparse import csr_matrix, hstack
-
-        norm = [normalise(t) for t in texts]
-        words = self.vectorizer.transform(norm)
-        cues = csr_matrix(np.asarray([cue_features(t, self.lexicon) for t in norm], dtype=np.float64))
-        return hstack([words, cues], format="csr")
+    def decision(self, text: str) -> float:
+        """The logit of one text."""
+        norm = normalise(text)
+        counts = Counter(self._tokens.findall(norm))
+        dot = square = 0.0
+        for token, tf in counts.items():
+            entry = self.words.get(token)
+            if entry is None:
+                continue
+            value = (1.0 + math.log(tf)) * entry[0]
+            dot += value * entry[1]
+            square += value * value
+        logit = self.bias + (dot / math.sqrt(square) if square else 0.0)
+        return logit + sum(w * f for w, f in zip(self.cue_weights, cue_features(norm, self.lexicon)))
 
     def predict_proba(self, texts: Sequence[str]) -> list[float]:
         """Probability that each text is a disclosure."""
-        if not texts:
-            return []
-        return self.classifier.predict_proba(self._matrix(texts))[:, 1].tolist()
+        out = []
+        for text in texts:
+            z = self.decision(text)
+            out.append(1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z)))
+        return out
 
     def predict(self, texts: Sequence[str]) -> list[bool]:
         """Yes/no for each text at the detector's threshold."""
@@ -167,52 +176,39 @@ class DisclosureDetector:
         """Yes/no for one text."""
         return self.predict([text])[0]
 
-    @classmethod
-    def train(
-        cls, texts: Sequence[str], labels: Sequence[bool], c: float = 1.0, threshold: float = 0.5, seed: int = 0
-    ) -> DisclosureDetector:
-        """Fit a new detector (a second or so for a few hundred turns)."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-
-        vectorizer = TfidfVectorizer(
-            lowercase=False, token_pattern=TOKEN_PATTERN, ngram_range=(1, 1), sublinear_tf=True, min_df=1
-        )
-        vectorizer.fit([normalise(t) for t in texts])
-        detector = cls(vectorizer, LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=seed))
-        detector.classifier.fit(detector._matrix(texts), np.asarray(labels, dtype=bool))
-        detector.threshold = threshold
-        return detector
+    def to_dict(self) -> dict:
+        """The JSON form written by ``save``."""
+        return {
+            "format": WEIGHTS_FORMAT,
+            "threshold": self.threshold,
+            "bias": self.bias,
+            "token_pattern": TOKEN_PATTERN,
+            "cue_features": list(CUE_FEATURES),
+            "cue_weights": self.cue_weights,
+            "words": {token: list(entry) for token, entry in sorted(self.words.items())},
+        }
 
     def save(self, path: Path) -> None:
-        """Write the detector as a skops file (no pickle)."""
-        import skops.io as sio
-
-        state = {
-            "format": "reply-analyzer-disclosure/1",
-            "vectorizer": self.vectorizer,
-            "classifier": self.classifier,
-            "threshold": self.threshold,
-            "cue_features": list(CUE_FEATURES),
-        }
+        """Write the weights as JSON."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        sio.dump(state, path)
+        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path | None = None) -> DisclosureDetector:
-        """Load a skops detector file, refusing any type outside TRUSTED_TYPES."""
-        import skops.io as sio
-
-        path = Path(path) if path is not None else DEFAULT_MODEL
+        """Load a weights file (default: the shipped detector); ValueError if it is not one."""
+        path = Path(path) if path is not None else DEFAULT_WEIGHTS
         if not path.is_file():
             raise FileNotFoundError(f"disclosure detector not found: {path} (train it with python -m training.train_disclosure)")
-        untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED_TYPES]
-        if untrusted:
-            raise ValueError(f"{path.name}: refusing to load unexpected types {untrusted}")
-        state = sio.load(path, trusted=TRUSTED_TYPES)
-        if state.get("cue_features") != list(CUE_FEATURES):
-            raise ValueError(f"{path.name}: built for other cue features; retrain with python -m training.train_disclosure")
-        return cls(state["vectorizer"], state["classifier"], state["threshold"])
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise ValueError(f"{path.name}: not a disclosure detector file ({err})") from None
+        if not isinstance(data, dict) or data.get("format") != WEIGHTS_FORMAT:
+            raise ValueError(f"{path.name}: not a disclosure detector file")
+        if data.get("cue_features") != list(CUE_FEATURES) or data.get("token_pattern") != TOKEN_PATTERN:
+            raise ValueError(f"{path.name}: built for other features; retrain with python -m training.train_disclosure")
+        words = {token: (float(idf), float(w)) for token, (idf, w) in data["words"].items()}
+        return cls(words, data["cue_weights"], data["bias"], data["threshold"])
 
 
 @lru_cache(maxsize=1)

@@ -36,10 +36,10 @@ _CLAUSE_MARKS = frozenset({",", ";", ":", "-", "--", "\u2013", "\u2014", "...", 
 _JUST = frozenset({"just", "jus", "jst", "simply", "only", "pls", "plz", "please", "maybe", "perhaps"})
 
 
-def _sequence_matches(tokens: list[Token], start: int, seq: list[set[str]]) -> bool:
-    if start + len(seq) > len(tokens):
+def _sequence_matches(doc: Doc, start: int, seq: tuple[frozenset[str], ...]) -> bool:
+    if start + len(seq) > len(doc):
         return False
-    return all(tokens[start + k].lower_ in options for k, options in enumerate(seq))
+    return all(doc[start + k].lower_ in options for k, options in enumerate(seq))
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,12 +143,11 @@ class ImperativeDetector:
         return span[0]
 
     def _at_clause_start(self, doc: Doc, i: int) -> Span | None:
-        tokens = list(doc)
         for seq in self.rules.non_advice_starts:
-            if _sequence_matches(tokens, i, list(seq)):
+            if _sequence_matches(doc, i, seq):
                 return None
         for seq in self.rules.negative_starts:
-            if _sequence_matches(tokens, i, list(seq)):
+            if _sequence_matches(doc, i, seq):
                 j = i + len(seq)
                 while j < len(doc) and self.scope.is_filler(doc[j]) and doc[j].lower_ not in {"you", "u"}:
                     j += 1
@@ -191,9 +190,8 @@ class ImperativeDetector:
         if lower in self.rules.non_advice_verbs or verb.lemma_.lower() in self.rules.non_advice_verbs:
             return None
         if not negative:
-            tokens = list(doc)
             for seq in self.rules.non_advice_starts:
-                if _sequence_matches(tokens, verb.i, list(seq)):
+                if _sequence_matches(doc, verb.i, seq):
                     return None
         if self._has_subject(verb) or self._blocked_by_aux(verb, negative):
             return None

@@ -1,15 +1,17 @@
 """How the score moves when whole sources or authored styles are held out (cheap baseline).
 
     .venv/bin/python benchmarks/generalisation_benchmark.py [--settings source,style,cues]
-        [--bootstrap 1000] [--model DIR] [--json FILE]
+        [--bootstrap 1000] [--cue-cache FILE] [--model DIR] [--json FILE]
 
 Trains the TF-IDF + cue + LR baseline (``training.baseline``) on the corpus train split,
 then once more per held-out source (5) and per held-out authored style (4), and compares
 macro-F1 on the held-out items with the in-distribution model's on the same items. Also
 compares test items without any stock cue (the cue extractor finds none) with the rest.
 ``--model DIR`` additionally scores a model folder on the same test slices (no
-retraining). Needs ``../shared/data``. About 5-8 minutes on 2 busy cores, most of it
-spaCy parsing the ~11k replies once for the cue features. See training/generalisation.py.
+retraining). Needs ``../shared/data``. About 6 minutes on 2 busy cores, more than half of
+it spaCy parsing the ~11k replies once for the cue features; ``--cue-cache FILE`` keeps
+those (hashed texts, no text) for the next run, which then takes ~3 minutes. See
+training/generalisation.py.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--settings", default=",".join(SETTINGS),
                         help=f"comma-separated subset of {','.join(SETTINGS)} (default: all)")
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap rounds for the delta CI (0: none)")
+    parser.add_argument("--cue-cache", type=Path, default=None,
+                        help="JSON file to reuse/update cue features in (keyed by text hash; rebuilt when the cue code changes)")
     parser.add_argument("--model", type=Path, default=None, help="also score this model folder on the test slices")
     parser.add_argument("--json", type=Path, default=None, dest="json_out", help="also write the results here")
     args = parser.parse_args(argv)
@@ -61,7 +65,8 @@ def main(argv: list[str] | None = None) -> None:
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
-    report = run(records, settings, rounds=args.bootstrap, model_dir=args.model, log=log)
+    report = run(records, settings, rounds=args.bootstrap, model_dir=args.model,
+                 cue_cache=args.cue_cache, log=log)
 
     print(f"\ncorpus: train {report.sizes['train']}, test {report.sizes['test']} "
           f"(test items without any stock cue: {report.sizes['test_no_stock_cue']})")

@@ -83,6 +83,20 @@ def load_torch_model(checkpoint: str | None = None):
     return model.eval()
 
 
+def no_spinning_copy(clf):
+    """The same model in a session whose idle intra-op threads sleep instead of spin-waiting
+    (``session.intra_op.allow_spinning = 0``): a candidate setting for a shared machine."""
+    import onnxruntime as ort
+
+    from analyzer.model import ReplyClassifier
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    session = ort.InferenceSession(str(clf.model_dir / "model.onnx"), sess_options=options, providers=["CPUExecutionProvider"])
+    return ReplyClassifier(clf.model_dir, clf.config, session, clf._tokenizer)
+
+
 def throughput(predict: Callable[[Sequence[Pair], int], np.ndarray], pairs: Sequence[Pair], batch_size: int) -> float:
     """Pairs per second for one pass of ``predict(pairs, batch_size)``."""
     start = time.perf_counter()
@@ -106,10 +120,11 @@ def main(argv: list[str] | None = None) -> dict:
 
     onnx = ReplyClassifier.load(model_dir)
     onnx_1t = ReplyClassifier.load(model_dir, threads=1)
+    onnx_nospin = no_spinning_copy(onnx)
     torch_clf = TorchClassifier(load_torch_model(), onnx._tokenizer, onnx.config.temperature)
     pairs = sample_pairs(args.n, seed=3)
     small = pairs[:SMALL_BATCH_N]
-    tokens = [len(e.ids) for e in onnx._tokenizer.encode_batch([(d, r) if d else r for d, r in pairs])]
+    tokens = [sum(e.attention_mask) for e in onnx._tokenizer.encode_batch([(d, r) if d else r for d, r in pairs])]
 
     print(machine_line())
     print(f"model: {model_dir} (max_length {onnx.config.max_length}); torch {torch.__version__}, "
@@ -120,6 +135,7 @@ def main(argv: list[str] | None = None) -> dict:
     engines = {
         "ONNX int8 (ReplyClassifier)": onnx.predict_proba,
         "ONNX int8, 1 intra-op thread": onnx_1t.predict_proba,
+        "ONNX int8, no thread spinning": onnx_nospin.predict_proba,
         "torch fp32 (base encoder)": torch_clf.predict_proba,
     }
     configs = [(args.batch_size, pairs), (1, small)]

@@ -51,7 +51,7 @@ def test_train_rejects_onnx_only_base(tmp_path):
     (tmp_path / "onnx").mkdir()
     (tmp_path / "onnx" / "config.json").write_text("{}")
     res = runner.invoke(app, ["train", "--data", str(data), "--out", str(tmp_path / "m"), "--base", str(tmp_path / "onnx")])
-    assert res.exit_code == 2 and "no torch weights" in res.stderr
+    assert res.exit_code == 2 and "no weights to fine-tune" in res.stderr
 
 
 @pytest.mark.slow

@@ -65,3 +65,17 @@ def test_onnx_round_trip_gives_same_predictions(overfit):
     # int8 quantisation may flip a near-tie on reply-only inputs; pairs seen in training must match.
     assert (onnx_probs.argmax(1)[: len(EXAMPLES)] == torch_probs[: len(EXAMPLES)]).all()
     assert (onnx_probs.argmax(1) == torch_probs).mean() >= 0.85
+
+
+def test_weights_recovered_from_onnx_reproduce_the_model(overfit):
+    """A shipped (ONNX-only) folder can be fine-tuned further: its weights come back from the int8 file."""
+    from training.finetune import load_base
+
+    result, out, config = overfit
+    assert (out / "weights.json").is_file()
+    tokenizer, recovered = load_base(out)
+    pairs = [(d, r) for d, r, _ in EXAMPLES]
+    original = predict_logits(result.model, result.tokenizer, pairs, config.max_length)
+    rebuilt = predict_logits(recovered, tokenizer, pairs, config.max_length)
+    assert (rebuilt.argmax(1) == original.argmax(1)).all()
+    assert np.abs(rebuilt - original).max() < 0.5  # int8 precision, not bit-exact

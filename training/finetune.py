@@ -56,6 +56,32 @@ class TrainResult:
     seconds: float
 
 
+def load_base(base: Path | None):
+    """Tokenizer and 4-label classifier to start from.
+
+    ``base`` is a Hugging Face encoder folder (default: the packaged MiniLM), or an exported
+    model folder of this project (``weights.json`` + ``model.onnx``, e.g. the shipped
+    default model), whose weights are recovered from its int8 ONNX file.
+    """
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from training.onnx_weights import has_weight_map, state_dict_from_onnx
+
+    kwargs = dict(num_labels=len(LABELS), id2label=dict(enumerate(LABELS)), label2id=dict(LABEL2ID))
+    if base is not None and has_weight_map(base):
+        encoder = base_encoder_dir()
+        tokenizer = AutoTokenizer.from_pretrained(str(encoder))
+        model = AutoModelForSequenceClassification.from_pretrained(str(encoder), **kwargs)
+        missing, unexpected = model.load_state_dict(state_dict_from_onnx(base), strict=False)
+        if unexpected or any(not k.endswith("position_ids") for k in missing):
+            raise ValueError(f"{base}: weights do not fit the base encoder (missing {missing}, unexpected {unexpected})")
+        return tokenizer, model
+    base = base or base_encoder_dir()
+    tokenizer = AutoTokenizer.from_pretrained(str(base))
+    model = AutoModelForSequenceClassification.from_pretrained(str(base), ignore_mismatched_sizes=True, **kwargs)
+    return tokenizer, model
+
+
 def set_seed(seed: int) -> None:
     """Seed python, numpy and torch; make torch use deterministic kernels where it can."""
     import torch
@@ -129,19 +155,10 @@ def finetune(
     import time
 
     import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     set_seed(config.seed)
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    base = base or base_encoder_dir()
-    tokenizer = AutoTokenizer.from_pretrained(str(base))
-    model = AutoModelForSequenceClassification.from_pretrained(
-        str(base),
-        num_labels=len(LABELS),
-        id2label=dict(enumerate(LABELS)),
-        label2id=dict(LABEL2ID),
-        ignore_mismatched_sizes=True,
-    )
+    tokenizer, model = load_base(base)
     y_train = [LABEL2ID[r["label"]] for r in train]
     weights = torch.tensor(class_weights(y_train, config.class_weighting), dtype=torch.float32)
     loss_fn = torch.nn.CrossEntropyLoss(weight=weights)

@@ -202,6 +202,77 @@ def build_cue_table(texts: Sequence[str], batch: int = 2000,
     return table
 
 
+CUE_CODE_FILES = ("cues.py", "cue_patterns.py", "cue_scope.py", "imperative.py", "nlp.py")
+
+
+def cue_fingerprint() -> str:
+    """Hash of the cue extractor's code, pattern files and spaCy model version.
+
+    Cached cue features are valid only while it is unchanged.
+    """
+    import hashlib
+    from importlib import metadata
+
+    import analyzer
+    from analyzer.nlp import SPACY_PACKAGE
+
+    root = Path(analyzer.__file__).parent
+    files = [root / name for name in CUE_CODE_FILES] + sorted((root / "data" / "cues").glob("*"))
+    digest = hashlib.sha1()
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
+    try:
+        digest.update(metadata.version(SPACY_PACKAGE.replace("_", "-")).encode("utf-8"))
+    except metadata.PackageNotFoundError:
+        pass
+    return digest.hexdigest()
+
+
+def _text_key(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def load_cue_table(texts: Sequence[str], cache: Path | None = None,
+                   on_progress: Callable[[int, int], None] | None = None) -> CueTable:
+    """:func:`build_cue_table`, reusing and updating the JSON file ``cache`` when given.
+
+    The cache maps a hash of each text to its features (no text is stored) and is ignored
+    when its :func:`cue_fingerprint` differs from the current one.
+    """
+    import json
+    import os
+
+    fingerprint = cue_fingerprint()
+    stored: dict[str, dict[str, float]] = {}
+    if cache is not None and cache.is_file():
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        if isinstance(data, dict) and data.get("fingerprint") == fingerprint:
+            stored = data.get("features") or {}
+    table: CueTable = {}
+    missing = []
+    for text in dict.fromkeys(texts):
+        key = _text_key(text)
+        if key in stored:
+            table[text] = stored[key]
+        else:
+            missing.append(text)
+    if missing:
+        table.update(build_cue_table(missing, on_progress=on_progress))
+        if cache is not None:
+            stored.update({_text_key(t): table[t] for t in missing})
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_name(cache.name + ".tmp")
+            tmp.write_text(json.dumps({"fingerprint": fingerprint, "features": stored}), encoding="utf-8")
+            os.replace(tmp, cache)
+    return table
+
+
 @contextmanager
 def cached_cue_features(table: CueTable) -> Iterator[None]:
     """Make ``training.baseline`` look cue features up in ``table`` (parsing only unseen texts)."""
@@ -259,22 +330,22 @@ class Report:
 def run(
     records: Sequence[dict], settings: Sequence[str] = SETTINGS, fit: Fitter | None = None,
     table: CueTable | None = None, rounds: int = 1000, model_dir: Path | None = None,
-    log: Callable[[str], None] = lambda _msg: None,
+    cue_cache: Path | None = None, log: Callable[[str], None] = lambda _msg: None,
 ) -> Report:
     """Run the chosen settings on split-tagged corpus records (see the module docstring).
 
     ``fit`` defaults to the baseline with cached cue features; ``table`` (reply -> cue
-    features) is built when not given. ``model_dir`` also scores that model folder on the
-    test slices.
+    features) is built when not given, reusing the file ``cue_cache`` if given (see
+    :func:`load_cue_table`). ``model_dir`` also scores that model folder on the test slices.
     """
     import time
 
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     if table is None:
-        log(f"cue features for {len(records)} replies (spaCy; the slow part)")
-        table = build_cue_table([r["reply"] for r in records],
-                                on_progress=lambda done, total: log(f"  cue features {done}/{total}"))
+        log(f"cue features for {len(records)} replies (spaCy, the slow part; cache: {cue_cache or 'none'})")
+        table = load_cue_table([r["reply"] for r in records], cue_cache,
+                               on_progress=lambda done, total: log(f"  cue features {done}/{total}"))
     seconds["cue_features"] = round(time.perf_counter() - started, 1)
     fit = fit or baseline_fitter(table)
     train, test = split_records(records)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from analyzer.labels import LABELS
 from training.export import export_quantized
+from training.onnx_weights import WEIGHT_MAP_FILE
 
 CARD_TEMPLATE = Path(__file__).with_name("MODEL_CARD.template.md")
 
@@ -17,6 +18,12 @@ CARD_TEMPLATE = Path(__file__).with_name("MODEL_CARD.template.md")
 def write_json(path: Path, obj: dict) -> None:
     """Write ``obj`` as pretty JSON (UTF-8, trailing newline)."""
     path.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_json_list(path: Path, rows: list[dict]) -> None:
+    """Write a list of small objects as JSON, one per line inside the brackets."""
+    body = ",\n".join("  " + json.dumps(r, ensure_ascii=False) for r in rows)
+    path.write_text("[\n" + body + "\n]\n", encoding="utf-8")
 
 
 def save_model_folder(
@@ -40,7 +47,7 @@ def save_model_folder(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        export_quantized(model, tmp / "model.onnx")
+        write_json_list(tmp / WEIGHT_MAP_FILE, export_quantized(model, tmp / "model.onnx"))
         tokenizer.backend_tokenizer.save(str(tmp / "tokenizer.json"))
         config = {
             "labels": list(LABELS),

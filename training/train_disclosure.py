@@ -1,12 +1,14 @@
 """Train the disclosure detector on data/disclosures/turns.jsonl (train split only).
 
-    python -m training.train_disclosure [--data FILE] [--out analyzer/data/disclosure_model.skops]
+    python -m training.train_disclosure [--data FILE] [--skops models/disclosure/detector.skops]
+                                        [--weights analyzer/data/disclosure_weights.json]
 
 C is chosen by 5-fold cross-validation on the train split (F1 of the yes class); the
 decision threshold is then the highest one whose cross-validated recall is still >= 0.95
 (a missed disclosure loses its pair, a false one only adds a pair; pairing must reach
 recall 0.90 at precision 0.80). The test split is never looked at here (see
-benchmarks/disclosure_benchmark.py). Takes a few seconds on one core.
+benchmarks/disclosure_benchmark.py). Writes the fitted scikit-learn model as skops and its
+plain-weights export, which is what the analyzer loads. Takes a few seconds on one core.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import numpy as np
 from sklearn.metrics import f1_score, precision_score, recall_score
 from sklearn.model_selection import StratifiedKFold
 
-from analyzer.disclosure import DEFAULT_MODEL, DisclosureDetector
+from analyzer.disclosure import DEFAULT_WEIGHTS
+from training.disclosure_model import SKOPS_FILE, SklearnDisclosureModel
 
 DATA = Path("data/disclosures/turns.jsonl")
 C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)
@@ -38,7 +41,7 @@ def cv_proba(texts: list[str], y: np.ndarray, c: float, seed: int) -> np.ndarray
     """Out-of-fold probabilities of a 5-fold cross-validation."""
     proba = np.zeros(len(texts))
     for train_idx, val_idx in StratifiedKFold(n_splits=5, shuffle=True, random_state=seed).split(texts, y):
-        det = DisclosureDetector.train([texts[i] for i in train_idx], y[train_idx].tolist(), c=c, seed=seed)
+        det = SklearnDisclosureModel.train([texts[i] for i in train_idx], y[train_idx].tolist(), c=c, seed=seed)
         proba[val_idx] = det.predict_proba([texts[i] for i in val_idx])
     return proba
 
@@ -62,14 +65,16 @@ def cross_validate(texts: list[str], labels: list[bool], seed: int = 0) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--skops", type=Path, default=SKOPS_FILE, help="where the fitted scikit-learn model goes")
+    parser.add_argument("--weights", type=Path, default=DEFAULT_WEIGHTS, help="where the exported weights go")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     texts, labels = load_split(args.data, "train")
     chosen = cross_validate(texts, labels, args.seed)
-    detector = DisclosureDetector.train(texts, labels, c=chosen["C"], threshold=chosen["threshold"], seed=args.seed)
-    detector.save(args.out)
-    print(json.dumps({"train_size": len(texts), **chosen, "out": str(args.out)}))
+    model = SklearnDisclosureModel.train(texts, labels, c=chosen["C"], threshold=chosen["threshold"], seed=args.seed)
+    model.save(args.skops)
+    model.to_detector().save(args.weights)
+    print(json.dumps({"train_size": len(texts), **chosen, "skops": str(args.skops), "weights": str(args.weights)}))
 
 
 if __name__ == "__main__":

@@ -126,7 +126,10 @@ def detect_format(path: Path | str) -> str:
     elif start == "{":
         found = _detect_json_object(head)
     elif start == "[":
-        found = "jsonl" if not match_header(head.lstrip()) else "whatsapp"
+        if match_header(head.lstrip()):
+            found = "whatsapp"
+        elif re.match(r"\[\s*[{\]]", head.lstrip()):
+            found = "jsonl"  # a JSON array of record objects
     else:
         found = _detect_text(path, head)
     if found is None and start and path.suffix.lower() in (".jsonl", ".ndjson"):

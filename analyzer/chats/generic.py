@@ -69,6 +69,8 @@ def iter_records(path: Path, fmt: str, progress: ProgressFn | None = None) -> It
                     continue
                 try:
                     value = json.loads(line)
+                except RecursionError:
+                    raise ChatFormatError(path, f"line {lineno} is nested too deeply; expected {expected}") from None
                 except json.JSONDecodeError as err:
                     raise ChatFormatError(path, f"line {lineno} is not valid JSON ({err.msg}); expected {expected}") from None
                 if not isinstance(value, dict):

@@ -76,6 +76,8 @@ class _Reader:
         while True:
             try:
                 value, end = _DECODER.raw_decode(self.buf, self.pos)
+            except RecursionError:
+                raise JSONStreamError(f"nesting too deep at {self.where()}") from None
             except json.JSONDecodeError as err:
                 if not self.fill(size):
                     raise JSONStreamError(f"{err.msg} at {self.where()}") from None

@@ -60,6 +60,8 @@ def _load(path: Path, progress: ProgressFn | None) -> dict[str, Any]:
             raise ChatFormatError(path, f"broken JSON ({err.msg} at line {err.lineno}); expected {EXPECTED}") from None
         except UnicodeDecodeError:
             raise ChatFormatError(path, f"the file is not valid {fh.encoding} text; expected {EXPECTED}") from None
+        except RecursionError:
+            raise ChatFormatError(path, f"broken JSON (nesting too deep); expected {EXPECTED}") from None
     if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
         raise ChatFormatError(path, f"no 'messages' list found; expected {EXPECTED}")
     return data

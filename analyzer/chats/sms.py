@@ -5,7 +5,7 @@ text=…/></parts><addrs><addr address=… type="137"/></addrs></mms></smses>``.
 (a phone number, or ``~``-joined numbers for a group) is one conversation. ``type`` 1 / ``msg_box``
 1 is received, 2 is sent (sender ``Me``); drafts are skipped. The app writes emoji as two
 numeric character references to UTF-16 surrogates (``&#55357;&#56832;``), which XML forbids;
-they are merged into one reference before parsing.
+they are merged into one reference before parsing (an unpaired one becomes U+FFFD).
 """
 
 from __future__ import annotations
@@ -25,6 +25,12 @@ from .textio import ProgressFn, open_binary
 EXPECTED = "an SMS Backup & Restore XML file (<smses> with <sms>/<mms> elements)"
 ME = "Me"
 _SURROGATE_PAIR = re.compile(rb"&#(5[56]\d{3});&#(5[67]\d{3});")
+_HIGH_AT_END = re.compile(rb"&#(5[56]\d{3});\Z")
+_ANY_SURROGATE = re.compile(rb"&#(5[5-7]\d{3});")
+
+
+def _lone(m: re.Match[bytes]) -> bytes:
+    return b"&#65533;" if 0xD800 <= int(m[1]) <= 0xDFFF else m[0]
 _RECEIVED, _SENT = {"1"}, {"2", "4", "5", "6"}
 
 
@@ -33,6 +39,19 @@ def _merge(m: re.Match[bytes]) -> bytes:
     if 0xD800 <= hi <= 0xDBFF and 0xDC00 <= lo <= 0xDFFF:
         return b"&#%d;" % (0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
     return m[0]
+
+
+def _split_tail(data: bytes) -> int:
+    """Where an unfinished surrogate-pair reference at the end of ``data`` starts (``len(data)`` if none)."""
+    cut = len(data)
+    amp = data.rfind(b"&", max(0, cut - 10))
+    if amp != -1 and b";" not in data[amp:]:
+        cut = amp  # a reference cut in the middle
+    start = max(0, cut - 8)
+    m = _HIGH_AT_END.search(data[start:cut])
+    if m is not None and 0xD800 <= int(m[1]) <= 0xDBFF:
+        cut = start + m.start()  # a high surrogate still waiting for its partner
+    return cut
 
 
 class _SurrogateFixer(io.RawIOBase):
@@ -46,25 +65,21 @@ class _SurrogateFixer(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:  # type: ignore[override]
-        data = self._pending
         while True:
-            chunk = self._raw.read(len(buffer))
-            data += chunk
-            if not chunk:
-                self._pending = b""
+            chunk = self._raw.read(max(len(buffer), 64))
+            data = _SURROGATE_PAIR.sub(_merge, self._pending + chunk)
+            if not chunk:  # end of input: flush everything
+                out, self._pending = data, b""
                 break
-            cut = data.rfind(b"&")
-            if cut == -1 or len(data) - cut > 24:
-                self._pending = b""
+            cut = _split_tail(data)
+            out, self._pending = data[:cut], data[cut:]
+            if out:
                 break
-            if cut > 0:
-                data, self._pending = data[:cut], data[cut:]
-                break
-        data = _SURROGATE_PAIR.sub(_merge, data)
-        if len(data) > len(buffer):  # merging only shrinks, but keep the contract anyway
-            data, self._pending = data[: len(buffer)], data[len(buffer) :] + self._pending
-        buffer[: len(data)] = data
-        return len(data)
+        out = _ANY_SURROGATE.sub(_lone, out)  # an unpaired surrogate would stop the XML parser
+        if len(out) > len(buffer):
+            out, self._pending = out[: len(buffer)], out[len(buffer) :] + self._pending
+        buffer[: len(out)] = out
+        return len(out)
 
 
 def _time(ms: str | None) -> datetime | None:

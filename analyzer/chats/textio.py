@@ -109,14 +109,26 @@ def decode_error(path: Path, encoding: str) -> ChatFormatError:
 def iter_lines(path: Path, progress: ProgressFn | None = None) -> Iterator[str]:
     """Yield the lines of a text file without line endings, streaming.
 
-    Raises ChatFormatError naming the line if the bytes are not valid in the sniffed encoding.
+    Raises ChatFormatError naming the line if its bytes are not valid in the sniffed encoding.
     """
-    with open_text(path, progress) as fh:
-        lineno = 0
-        try:
-            for lineno, line in enumerate(fh, start=1):  # noqa: B007 - used in the error
-                yield line.rstrip("\r\n").lstrip("\ufeff") if lineno == 1 else line.rstrip("\r\n")
-        except UnicodeDecodeError:
-            raise ChatFormatError(
-                path, f"line {lineno + 1} is not valid {fh.encoding} text; expected a UTF-8 or UTF-16 text export"
-            ) from None
+    encoding = sniff_encoding(read_head(path))
+    if encoding.startswith(("utf-16", "utf-32")):
+        with open_text(path, progress) as fh:
+            try:
+                for line in fh:
+                    yield line.rstrip("\r\n").lstrip("\ufeff")
+            except UnicodeDecodeError:
+                raise decode_error(path, encoding) from None
+        return
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    with open_binary(path, progress) as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode(codec)
+            except UnicodeDecodeError:
+                raise ChatFormatError(
+                    path, f"line {lineno} is not valid {codec} text; expected a UTF-8 or UTF-16 text export"
+                ) from None
+            if lineno == 1:
+                line = line.lstrip("\ufeff")
+            yield line.rstrip("\r\n")

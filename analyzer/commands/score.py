@@ -11,7 +11,7 @@ import typer
 
 from analyzer.commands.common import UserError, user_errors
 from analyzer.labels import LABELS
-from analyzer.scoring.run import ScoreInputError, score_inputs, total_bytes
+from analyzer.scoring.run import LazyAnalyzer, ScoreInputError, check_arguments, score_inputs, total_bytes
 
 __all__ = ["score", "score_inputs", "print_summary"]
 
@@ -85,11 +85,20 @@ def score(
         try:
             from analyzer.chats import resolve_format
 
-            for path in inputs:  # fail fast on bad input before the model loads
+            check_arguments(inputs, output, report, batch_size)  # fail fast, before the model loads
+            for path in inputs:
                 resolve_format(path, fmt)
-            from analyzer.analysis import Analyzer
+            if model is not None:  # a folder the user named: check it now (the default loads lazily)
+                from analyzer.model import check_model_dir
 
-            analyzer = Analyzer.load(model)
+                check_model_dir(model)
+
+            def load():
+                from analyzer.analysis import Analyzer
+
+                return Analyzer.load(model)
+
+            analyzer = LazyAnalyzer(load)
             bar, advance = _progress(inputs)
             with bar if bar is not None else nullcontext():
                 summary = score_inputs(

@@ -20,6 +20,21 @@ def split_user_records(records: list[dict]) -> dict[str, list[dict]]:
     return out
 
 
+def check_base(base: Path) -> None:
+    """UserError unless ``base`` is an HF encoder folder or an exported model folder of ours."""
+    from training.onnx_weights import WEIGHT_MAP_FILE, has_weight_map
+
+    if has_weight_map(base):
+        return
+    if not (base / "config.json").is_file():
+        raise UserError(f"--base {base}: not a model folder (no config.json)")
+    if not any((base / n).is_file() for n in ("model.safetensors", "pytorch_model.bin")):
+        raise UserError(
+            f"--base {base}: no weights to fine-tune (expected model.safetensors, or model.onnx with {WEIGHT_MAP_FILE} "
+            "as written by `reply-analyzer train`)"
+        )
+
+
 def train_from_files(
     data: list[Path],
     out: Path,
@@ -43,13 +58,8 @@ def train_from_files(
             splits[r["split"]].append(r)
     if not splits["train"]:
         raise UserError("no training records after splitting; add more data or mark records with \"split\": \"train\"")
-    if base is not None and not (base / "config.json").is_file():
-        raise UserError(f"--base {base}: not a Hugging Face model folder (no config.json)")
-    if base is not None and not any((base / n).is_file() for n in ("model.safetensors", "pytorch_model.bin")):
-        raise UserError(
-            f"--base {base}: no torch weights (model.safetensors); ONNX-only folders such as the shipped model "
-            "are for inference; use --with-default-corpus to build on the project's data instead"
-        )
+    if base is not None:
+        check_base(base)
     config = TrainConfig(epochs=epochs, seed=seed)
     return train_model(splits["train"], splits["dev"], splits["test"], out, config, base=base, on_step=on_step)
 
@@ -57,7 +67,7 @@ def train_from_files(
 def train(
     data: Annotated[list[Path], typer.Option("--data", help="Labelled JSONL/CSV file (repeat for more).")],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the trained model to.")],
-    base: Annotated[Optional[Path], typer.Option("--base", help="Hugging Face encoder folder to start from (default: packaged all-MiniLM-L6-v2).")] = None,
+    base: Annotated[Optional[Path], typer.Option("--base", help="Start from this model: a folder written by `train` (e.g. models/default) or a Hugging Face encoder (default: packaged all-MiniLM-L6-v2).")] = None,
     epochs: Annotated[float, typer.Option("--epochs", min=0.01)] = 3.0,
     seed: Annotated[int, typer.Option("--seed")] = 13,
     with_default_corpus: Annotated[bool, typer.Option("--with-default-corpus", help="Merge the project corpus (needs ../shared/data).")] = False,

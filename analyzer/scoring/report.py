@@ -147,7 +147,7 @@ class ReportBuilder:
         self._seq = itertools.count()
 
     def add(self, person: str, when: datetime | None, disclosure: str | None, reply: str, analysis: Any,
-            cues: list[dict]) -> None:
+            cues: list[dict], discloser: str | None = None) -> None:
         """Count one scored reply and keep it if it is among the clearest examples."""
         label = analysis.label
         self.counts[person][label] += 1
@@ -157,6 +157,7 @@ class ReportBuilder:
         heap = self.examples[(person, label)]
         example = {
             "disclosure": (disclosure or "")[:MAX_TEXT],
+            "discloser": discloser or "",
             "reply": reply[:MAX_TEXT],
             "cues": [c for c in cues if int(c.get("end", 0)) <= min(len(reply), MAX_TEXT)],
             "label": label,
@@ -227,10 +228,12 @@ class ReportBuilder:
                 continue
             parts.append(f"<h3>{esc(person)}</h3>")
             for ex in chosen:
-                them = f"<div class='msg them'>{esc(ex['disclosure'])}</div>" if ex["disclosure"] else ""
+                them = (f"<div class='who'>{esc(ex['discloser'])}</div><div class='msg them'>{esc(ex['disclosure'])}</div>"
+                        if ex["disclosure"] else "")
                 parts.append(
                     f"<div class='card example'><div class='who'><span class='badge b-{ex['label']}'>{esc(ex['label'])}</span> "
                     f"{ex['confidence']:.0%} · {esc(ex['when'])}</div><div class='pair'>{them}"
+                    f"<div class='who reply-who'>{esc(person)}</div>"
                     f"<div class='msg reply'>{highlight(ex['reply'], ex['cues'])}</div></div></div>"
                 )
         return "".join(parts)

@@ -13,6 +13,7 @@ Everything streams: memory does not grow with the input. Message text is never l
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,6 +25,7 @@ from analyzer.chats import ChatFormatError, collapse_inputs, is_row_input, iter_
 from analyzer.chats.generic import iter_records
 from analyzer.chats.message import Message
 from analyzer.chats.messenger import conversation_parts
+from analyzer.chats.timeparse import parse_timestamp
 from analyzer.pairing import Detector, Pair, PairingConfig, Turn, group_turns, pair_turns, score_turns
 from analyzer.scoring.summary import Summary
 from analyzer.scoring.writers import RowWriter, open_output, output_kind
@@ -31,6 +33,27 @@ from analyzer.scoring.writers import RowWriter, open_output, output_kind
 ProgressFn = Callable[[int], None]
 SELF_NAMES = frozenset({"me"})  # how SMS and iMessage exports name the phone's owner
 ROW_RESERVED = ("label", "scores")
+
+
+class LazyAnalyzer:
+    """Loads the real analyzer only once the first pair has been read.
+
+    Reading errors surface before the (slow) model load, and a run that finds no pairs
+    never loads the model at all.
+    """
+
+    def __init__(self, load: Callable[[], "PairAnalyzer"]) -> None:
+        self._load = load
+        self._real: PairAnalyzer | None = None
+
+    def analyze_many(self, pairs: Iterable[tuple[str | None, str]], batch_size: int = 64) -> Iterator[Any]:
+        it = iter(pairs)
+        first = next(it, None)
+        if first is None:
+            return
+        if self._real is None:
+            self._real = self._load()
+        yield from self._real.analyze_many(itertools.chain([first], it), batch_size=batch_size)
 
 
 class ScoreInputError(ValueError):
@@ -141,13 +164,14 @@ class _Run:
             }
             if config.all_turns:
                 row["paired"] = pair.paired
-            self._emit(row, pair.reply.sender, analysis, cues, pair.reply.start)
+            self._emit(row, pair.reply.sender, analysis, cues, pair.reply.start, row["disclosure"], row["reply"],
+                       row["discloser"])
             stats.rows += 1
         return stats
 
     def row_file(self, path: Path, fmt: str, progress: ProgressFn | None) -> FileStats:
         stats = FileStats(str(path), fmt)
-        waiting: deque[dict] = deque()
+        waiting: deque[tuple[dict, str | None, str]] = deque()
 
         def texts() -> Iterator[tuple[str | None, str]]:
             for n, record in enumerate(iter_records(path, fmt, progress), start=1):
@@ -157,28 +181,31 @@ class _Run:
                 if not isinstance(reply, str) or not reply.strip():
                     raise ChatFormatError(path, f"row {n} has no reply text; every row needs a non-empty 'reply'")
                 disclosure = record.get(keys["disclosure"]) if "disclosure" in keys else None
-                waiting.append(record)
-                yield (disclosure if isinstance(disclosure, str) and disclosure.strip() else None), reply
+                disclosure = disclosure if isinstance(disclosure, str) and disclosure.strip() else None
+                waiting.append((record, disclosure, reply))
+                yield disclosure, reply
 
         for analysis in self.analyzer.analyze_many(texts(), batch_size=self.batch_size):
-            record = waiting.popleft()
+            record, disclosure, reply = waiting.popleft()
             row = {}
             for key, value in record.items():
                 row[f"input_{key}" if key in ROW_RESERVED else key] = value
             row["label"] = analysis.label
             row["scores"] = {k: round(float(v), 6) for k, v in analysis.scores.items()}
             replier = str(record.get("replier") or record.get("speaker") or "(all rows)")
-            self._emit(row, replier, analysis, _cue_dicts(analysis), None)
+            when = parse_timestamp(next((record[k] for k in ("time", "timestamp", "date") if record.get(k)), None))
+            self._emit(row, replier, analysis, _cue_dicts(analysis), when, disclosure, reply, None)
             stats.rows += 1
         return stats
 
-    def _emit(self, row: dict, replier: str, analysis: Any, cues: list[dict], when) -> None:
+    def _emit(self, row: dict, replier: str, analysis: Any, cues: list[dict], when, disclosure: str | None,
+              reply: str, discloser: str | None) -> None:
         self.rows += 1
         if self.writer is not None:
             self.writer.write(row)
         self.summary.add(replier, analysis.label, [c.get("cue", "") for c in cues if c.get("cue")])
         if self.report is not None:
-            self.report.add(replier, when, row.get("disclosure"), row["reply"], analysis, cues)
+            self.report.add(replier, when, disclosure, reply, analysis, cues, discloser)
 
 
 def _csv_columns(paths: Sequence[Path], formats: Sequence[str], chat: bool, all_turns: bool) -> list[str]:
@@ -194,6 +221,26 @@ def _csv_columns(paths: Sequence[Path], formats: Sequence[str], chat: bool, all_
                     cols.append(name)
             break
     return [*cols, "label", "scores"]
+
+
+def check_arguments(inputs: Sequence[Path], output: Path | None, report: Path | None, batch_size: int) -> str | None:
+    """Validate everything but the inputs' content; return the output kind. Raises ScoreInputError."""
+    if not inputs:
+        raise ScoreInputError("no input files given")
+    if batch_size < 1:
+        raise ScoreInputError("--batch-size must be at least 1")
+    kind = None
+    if output is not None:
+        try:
+            kind = output_kind(output)
+        except ValueError as err:
+            raise ScoreInputError(str(err)) from None
+    if report is not None and report.suffix.lower() not in (".html", ".htm"):
+        raise ScoreInputError(f"--report must end in .html, not {report.name!r}")
+    for target in (output, report):
+        if target is not None and str(target) != "-" and not target.parent.exists():
+            raise ScoreInputError(f"folder {str(target.parent)!r} for {target.name} does not exist")
+    return kind
 
 
 def score_inputs(
@@ -216,21 +263,7 @@ def score_inputs(
     ``progress`` is called with byte counts as the inputs are read (see ``total_bytes``).
     """
     started = time.perf_counter()
-    if not inputs:
-        raise ScoreInputError("no input files given")
-    if batch_size < 1:
-        raise ScoreInputError("--batch-size must be at least 1")
-    kind = None
-    if output is not None:
-        try:
-            kind = output_kind(output)
-        except ValueError as err:
-            raise ScoreInputError(str(err)) from None
-    if report is not None and report.suffix.lower() not in (".html", ".htm"):
-        raise ScoreInputError(f"--report must end in .html, not {report.name!r}")
-    for target in (output, report):
-        if target is not None and str(target) != "-" and not target.parent.exists():
-            raise ScoreInputError(f"folder {str(target.parent)!r} for {target.name} does not exist")
+    kind = check_arguments(inputs, output, report, batch_size)
     paths = collapse_inputs([Path(p) for p in inputs])
     formats = [resolve_format(p, fmt) for p in paths]
     row_mode = [is_row_input(p, f) for p, f in zip(paths, formats, strict=True)]

@@ -45,7 +45,10 @@ class RowWriter:
         self.dropped_keys: set[str] = set()
         self._csv: csv.DictWriter | None = None
         if kind == "csv":
-            header = [c for c in columns if c != "scores"] + [c for c in SCORE_COLUMNS if c not in columns]
+            header: list[str] = []
+            for c in columns:
+                header.extend(SCORE_COLUMNS if c == "scores" else (c,))
+            header += [c for c in SCORE_COLUMNS if c not in header]
             self._csv = csv.DictWriter(fh, fieldnames=header, extrasaction="ignore", lineterminator="\n")
             self._csv.writeheader()
 

@@ -1,0 +1,175 @@
+"""The committed corpus: authored files, reviewed annotations, counts, test split, `data stats`.
+
+Checks on the public parts skip (naming the folder) when ``../shared/data`` is absent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from analyzer.labels import LABELS
+from training.data import ANNOTATIONS_DIR, AUTHORED_DIR
+
+AUTHORED_FILES = sorted(AUTHORED_DIR.glob("*.jsonl"))
+ANNOTATION_FILES = sorted(ANNOTATIONS_DIR.glob("*.jsonl"))
+ANNOTATION_KEYS = {"source", "ref", "label", "secondary", "hard", "note"}
+STYLES = {"texting", "plain", "long", "formal"}
+MAX_NEAR_DUPLICATE_RATE = 0.03
+MIN_AUTHORED = {"invalidating": 1200, "self-centering": 1200, "advice-giving": 500, "validating": 500}
+MIN_TEST_PER_LABEL = 100
+
+
+def read_rows(paths: list[Path]) -> list[tuple[str, dict]]:
+    """(``file:line``, row) for every non-empty line of the JSONL files."""
+    rows = []
+    for path in paths:
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, start=1):
+                if line.strip():
+                    rows.append((f"{path.name}:{n}", json.loads(line)))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def authored() -> list[tuple[str, dict]]:
+    return read_rows(AUTHORED_FILES)
+
+
+@pytest.fixture(scope="module")
+def annotations() -> list[tuple[str, dict]]:
+    return read_rows(ANNOTATION_FILES)
+
+
+@pytest.fixture(scope="module")
+def data_dir() -> Path:
+    from training.sources.paths import shared_data_dir
+
+    try:
+        return shared_data_dir()
+    except FileNotFoundError as exc:
+        pytest.skip(f"public data not available: {exc}")
+
+
+@pytest.fixture(scope="module")
+def records(data_dir) -> list[dict]:
+    from training.data import corpus_records
+
+    return corpus_records(data_dir)
+
+
+# --- authored examples -----------------------------------------------------------
+
+
+def test_authored_files_exist():
+    assert len(AUTHORED_FILES) >= 6, f"expected the authored files in {AUTHORED_DIR}"
+
+
+def test_authored_near_duplicate_rate(authored):
+    from training.near_duplicates import near_duplicate_pairs, near_duplicate_rate
+
+    replies = [row["reply"] for _, row in authored]
+    rate = near_duplicate_rate(replies)
+    examples = [f"{replies[i]!r} ~ {replies[j]!r}" for i, j, _ in near_duplicate_pairs(replies)[:5]]
+    assert rate <= MAX_NEAR_DUPLICATE_RATE, f"near-duplicate rate {rate:.2%}; e.g. {examples}"
+
+
+def test_authored_records_are_valid(authored):
+    problems = []
+    for where, row in authored:
+        if row.get("label") not in LABELS:
+            problems.append(f"{where}: label {row.get('label')!r}")
+        secondary = row.get("secondary")
+        if not isinstance(secondary, list) or any(s not in LABELS for s in secondary):
+            problems.append(f"{where}: secondary {secondary!r}")
+        elif row.get("label") in secondary or len(set(secondary)) != len(secondary):
+            problems.append(f"{where}: secondary repeats a label {secondary!r}")
+        for key in ("reply", "disclosure"):
+            if not isinstance(row.get(key), str) or not row[key].strip():
+                problems.append(f"{where}: empty {key}")
+        if row.get("style") not in STYLES:
+            problems.append(f"{where}: style {row.get('style')!r}")
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_authored_ids_are_unique(authored):
+    counts = Counter(row.get("id") for _, row in authored)
+    assert not [i for i, n in counts.items() if n > 1 or not i]
+
+
+def test_authored_counts(authored):
+    counts = Counter(row["label"] for _, row in authored)
+    short = {label: (counts[label], need) for label, need in MIN_AUTHORED.items() if counts[label] < need}
+    assert not short, f"authored examples below the minimum (have, need): {short}"
+
+
+# --- reviewed references -----------------------------------------------------------
+
+
+def test_annotation_rows_have_the_schema(annotations):
+    problems = []
+    for where, row in annotations:
+        if set(row) != ANNOTATION_KEYS:
+            problems.append(f"{where}: keys {sorted(row)}")
+            continue
+        if not isinstance(row["source"], str) or not isinstance(row["ref"], str) or not row["ref"]:
+            problems.append(f"{where}: source/ref")
+        if row["label"] is not None and row["label"] not in LABELS:
+            problems.append(f"{where}: label {row['label']!r}")
+        if not isinstance(row["secondary"], list) or any(s not in LABELS for s in row["secondary"]):
+            problems.append(f"{where}: secondary {row['secondary']!r}")
+        if not isinstance(row["hard"], bool):
+            problems.append(f"{where}: hard {row['hard']!r}")
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_annotation_refs_agree_across_files(annotations):
+    labels: dict[tuple[str, str], set] = {}
+    for _, row in annotations:
+        labels.setdefault((row["source"], row["ref"]), set()).add(row["label"])
+    conflicts = {k: v for k, v in labels.items() if len(v) > 1}
+    assert not conflicts, f"the same reference labelled differently: {list(conflicts.items())[:10]}"
+
+
+def test_annotation_refs_resolve(annotations, data_dir):
+    from training.sources import resolve
+
+    missing = []
+    for where, row in annotations:
+        try:
+            rec = resolve(row["source"], row["ref"], data_dir)
+        except (KeyError, ValueError) as exc:
+            missing.append(f"{where}: {exc}")
+            continue
+        if not rec.reply.strip():
+            missing.append(f"{where}: empty reply")
+    assert not missing, "\n".join(missing[:20])
+
+
+# --- the assembled corpus ------------------------------------------------------------
+
+
+def test_test_split_is_curated_and_covers_every_label(records):
+    test = [r for r in records if r["split"] == "test"]
+    assert all(r["origin"] in ("authored", "reviewed") for r in test)
+    counts = Counter(r["label"] for r in test)
+    short = {label: counts[label] for label in LABELS if counts[label] < MIN_TEST_PER_LABEL}
+    assert not short, f"test items per label below {MIN_TEST_PER_LABEL}: {short}"
+
+
+def test_data_stats_cli(records, monkeypatch):
+    from typer.testing import CliRunner
+
+    import training.data
+    from analyzer.cli import app
+
+    monkeypatch.setattr(training.data, "corpus_records", lambda *a, **k: records)  # reuse the loaded corpus
+    result = CliRunner().invoke(app, ["data", "stats", "--json"])
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.stdout)
+    assert {"total", "by_label", "train_by_label", "by_source", "by_split"} <= set(stats)
+    assert stats["total"] == len(records)
+    assert set(stats["by_label"]) == set(LABELS)
