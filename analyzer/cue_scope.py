@@ -20,6 +20,7 @@ from analyzer.cue_patterns import CUE_DATA_DIR
 SCOPE_FILE = "scope.json"
 _SENT_END = frozenset(".!?")
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+_NOMINAL_DEPS = frozenset({"csubj", "csubjpass", "nsubj", "nsubjpass", "pobj", "pcomp", "dobj", "amod", "compound"})
 _PREDICATE_DEPS = frozenset({"xcomp", "acomp", "attr", "oprd"})
 _INVERTING_AUX = frozenset(
     "do does did are r is can could would will have has should shall may might wanna want "
@@ -90,7 +91,7 @@ class ScopeRules:
         i = end
         while i < len(doc):
             tok = doc[i]
-            if tok.is_sent_start or _is_boundary(tok) or tok.lower_ in _CC:
+            if tok.is_sent_start or _is_boundary(tok):
                 return True
             if not self.is_tail(tok):
                 return False
@@ -100,7 +101,7 @@ class ScopeRules:
     def is_question(self, doc: Doc, start: int) -> bool:
         """Is the clause holding token ``start`` a question? The next sentence-final mark
         decides; without one, an inverted opening ("do you", "r u") or a wh-word does."""
-        sent = doc[start].sent
+        sent = sentence_of(doc, start)
         for tok in doc[start:sent.end]:
             if tok.i > start and tok.is_sent_start:
                 break
@@ -176,7 +177,10 @@ class ScopeRules:
     def subject_ok(self, span: Span, mode: str) -> bool:
         """``addressee``: the cue's clause has no subject (an instruction) or a "you"
         subject; ``not_self``: its subject is not the replier ("I'm not so bad")."""
-        subj = self._subject(anchor(span))
+        verb = anchor(span)
+        if mode == "addressee" and verb.dep_ in _NOMINAL_DEPS:
+            return False  # "getting over that fear is hard": a gerund topic, said to no one
+        subj = self._subject(verb)
         if subj is None or span.start <= subj.i < span.end:
             return True
         if mode == "addressee":
@@ -191,16 +195,18 @@ class ScopeRules:
         is a wish, not the platitude "it gets better")."""
         if self.in_quotes(span):
             return True
+        said = False  # a saying verb lies between the cue and this ancestor
         for anc in anchor(span).ancestors:
             if span.start <= anc.i < span.end:
                 continue
             if anc.i > span.start:
                 continue  # reporting verbs come first; later ones are mostly misparsed splices
             lemma = anc.lemma_.lower()
-            if lemma in self.stop_verbs or (under_wish and lemma in self.wish_verbs):
-                return True
+            if (said and lemma in self.stop_verbs) or (under_wish and lemma in self.wish_verbs):
+                return True  # "stop telling yourself you're overreacting"; "I hope it gets better"
             if lemma not in self.speech_verbs:
                 continue
+            said = said or lemma not in self.weak_scope_verbs
             if self.chain_negated(anc, span):
                 if keep_neg_raise and lemma in self.neg_raising_verbs:
                     continue
@@ -227,12 +233,24 @@ class ScopeRules:
         return False
 
     def in_quotes(self, span: Span) -> bool:
-        sent = span.sent
-        before = span.doc.text[sent.start_char:span.start_char]
+        sent = sentence_of(span.doc, span.start)
+        before = span.doc[sent.start:span.start].text
         straight = before.count('"')
         opened = before.count("\u201c") + before.count("\u00ab")
         closed = before.count("\u201d") + before.count("\u00bb")
         return straight % 2 == 1 or opened > closed
+
+
+def sentence_of(doc: Doc, i: int) -> Span:
+    """The sentence holding token ``i``. (``Token.sent`` scans every sentence of the doc,
+    which makes long texts quadratic; this walks only the sentence itself.)"""
+    start = i
+    while start > 0 and not doc[start].is_sent_start:
+        start -= 1
+    end = i + 1
+    while end < len(doc) and not doc[end].is_sent_start:
+        end += 1
+    return doc[start:end]
 
 
 def anchor(span: Span) -> Token:

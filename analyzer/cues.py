@@ -25,7 +25,7 @@ from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span
 
 from analyzer.cue_patterns import CUE_DATA_DIR, CuePattern, Lexicon, load_cue_patterns
-from analyzer.cue_scope import ScopeRules
+from analyzer.cue_scope import ScopeRules, sentence_of
 from analyzer.imperative import ImperativeDetector, ImperativeRules
 from analyzer.labels import check_label
 
@@ -163,7 +163,7 @@ class CueExtractor:
             return False
         if p.not_before and end < len(doc) and doc[end].lower_ in p.not_before:
             return False
-        if p.needs_word and not any(t.lower_ in p.needs_word for t in doc[start].sent):
+        if p.needs_word and not any(t.lower_ in p.needs_word for t in sentence_of(doc, start)):
             return False
         if p.question is not None and scope.is_question(doc, start) != p.question:
             return False

@@ -95,12 +95,12 @@ class ImperativeDetector:
     def _in_sentence(self, doc: Doc, sent: Span) -> list[Span]:
         found: dict[int, Span] = {}
         for start in self._clause_starts(doc, sent):
-            span = self._at_clause_start(doc, start)
+            span = self._at_clause_start(doc, start, sent)
             if span is not None:
                 found.setdefault(span.start, span)
         verbs = {self._verb_of(span) for span in found.values()}
         for tok in sent:
-            if tok.i in {span.start for span in found.values()} or tok in verbs:
+            if tok.i in {span.start for span in found.values()} or tok in verbs or self.scope.is_filler(tok):
                 continue
             if tok.tag_ != "VB" or tok.dep_ not in _CLAUSE_DEPS:
                 continue
@@ -109,7 +109,7 @@ class ImperativeDetector:
             if tok.dep_ in {"ccomp", "advcl", "dep"} and tok.head.lemma_.lower() not in self.rules.say_verbs \
                     and not self.scope.clause_initial(doc, self._left_edge(doc, tok)):
                 continue
-            span = self._imperative_span(doc, tok, tok.i, negative=False)
+            span = self._imperative_span(doc, tok, tok.i, sent, negative=False)
             if span is not None:
                 found.setdefault(span.start, span)
                 verbs.add(tok)
@@ -142,7 +142,7 @@ class ImperativeDetector:
                 return tok
         return span[0]
 
-    def _at_clause_start(self, doc: Doc, i: int) -> Span | None:
+    def _at_clause_start(self, doc: Doc, i: int, sent: Span) -> Span | None:
         for seq in self.rules.non_advice_starts:
             if _sequence_matches(doc, i, seq):
                 return None
@@ -152,16 +152,22 @@ class ImperativeDetector:
                 while j < len(doc) and self.scope.is_filler(doc[j]) and doc[j].lower_ not in {"you", "u"}:
                     j += 1
                 if j < len(doc) and doc[j].tag_ in _BASE_TAGS:
-                    return self._imperative_span(doc, doc[j], i, negative=True)
+                    return self._imperative_span(doc, doc[j], i, sent, negative=True)
                 return None
         tok = doc[i]
-        if tok.tag_ not in _BASE_TAGS or tok.lower_ in _NOT_BASE and tok.tag_ == "VBP":
+        if tok.tag_ not in _BASE_TAGS and not self._bare_past_form(tok):
             return None
-        if tok.tag_ == "VBP" and tok.lemma_.lower() != tok.lower_:
+        if tok.tag_ == "VBP" and (tok.lower_ in _NOT_BASE or tok.lemma_.lower() != tok.lower_):
             return None
         if tok.dep_ in {"aux", "auxpass"} and tok.head.i > tok.i:
             return None
-        return self._imperative_span(doc, tok, self._left_edge(doc, tok), negative=False)
+        return self._imperative_span(doc, tok, self._left_edge(doc, tok), sent, negative=False)
+
+    @staticmethod
+    def _bare_past_form(tok: Token) -> bool:
+        """"quit", "cut", "put" tagged as past forms at a clause start: the base form
+        is spelled the same, so the tagger's guess carries no evidence of tense."""
+        return tok.tag_ in {"VBD", "VBN"} and tok.lower_ == tok.lemma_.lower() and tok.dep_ == "ROOT"
 
     def _has_subject(self, verb: Token) -> bool:
         for child in verb.children:
@@ -185,7 +191,7 @@ class ImperativeDetector:
                 return True
         return False
 
-    def _imperative_span(self, doc: Doc, verb: Token, start: int, negative: bool) -> Span | None:
+    def _imperative_span(self, doc: Doc, verb: Token, start: int, sent: Span, negative: bool) -> Span | None:
         lower = verb.lower_
         if lower in self.rules.non_advice_verbs or verb.lemma_.lower() in self.rules.non_advice_verbs:
             return None
@@ -195,7 +201,7 @@ class ImperativeDetector:
                     return None
         if self._has_subject(verb) or self._blocked_by_aux(verb, negative):
             return None
-        if any(t.lower_ in _SELF_WORDS for t in doc[verb.i + 1:min(verb.i + 4, verb.sent.end)]):
+        if any(t.lower_ in _SELF_WORDS for t in doc[verb.i + 1:min(verb.i + 4, sent.end)]):
             return None  # "dry my eyes", "make sure I reach out": the replier's own routine
         if self.scope.is_question(doc, verb.i):
             return None
@@ -204,7 +210,7 @@ class ImperativeDetector:
             if child.dep_ in _SPAN_STOP_DEPS or self.scope.is_filler(child):
                 break
             end = max(end, child.right_edge.i + 1)
-        sent_end = verb.sent.end
+        sent_end = sent.end
         for k in range(verb.i + 1, min(end, sent_end)):
             if doc[k].is_punct and any(ch in ".!?;" for ch in doc[k].text):
                 end = k

@@ -74,36 +74,72 @@ def test_cue_features() -> None:
 
 
 def test_overfit_then_save_load_round_trip(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from training.disclosure_model import SklearnDisclosureModel
+
     texts = ["my dad died last night and I can't stop crying", "I got fired today and I feel worthless",
              "I'm so lonely since the breakup", "see you at 7", "lol that meme", "can you grab milk?"]
     labels = [True, True, True, False, False, False]
-    det = DisclosureDetector.train(texts, labels, c=100.0, threshold=0.5)
-    assert det.predict(texts) == labels
-    path = tmp_path / "det.skops"
-    det.save(path)
-    again = DisclosureDetector.load(path)
-    assert again.threshold == det.threshold
-    assert again.predict_proba(texts) == pytest.approx(det.predict_proba(texts), abs=1e-12)
+    model = SklearnDisclosureModel.train(texts, labels, c=100.0, threshold=0.5)
+    assert [p >= 0.5 for p in model.predict_proba(texts)] == labels
+    skops_path = tmp_path / "det.skops"
+    model.save(skops_path)
+    again = SklearnDisclosureModel.load(skops_path)
+    assert again.predict_proba(texts) == pytest.approx(model.predict_proba(texts), abs=1e-12)
+    weights = tmp_path / "det.json"
+    model.to_detector().save(weights)
+    detector = DisclosureDetector.load(weights)
+    assert detector.predict(texts) == labels
+    assert detector.predict_proba(texts) == pytest.approx(model.predict_proba(texts), abs=1e-9)
+
+
+def test_shipped_weights_equal_the_shipped_sklearn_model() -> None:
+    pytest.importorskip("sklearn")
+    from training.disclosure_model import SKOPS_FILE, SklearnDisclosureModel
+
+    texts = [r["text"] for r in rows()] + ["", "😂😂", "I I I I", "unseen words only: zyxq wvut"]
+    model = SklearnDisclosureModel.load(SKOPS_FILE)
+    assert default_detector().threshold == model.threshold
+    assert default_detector().predict_proba(texts) == pytest.approx(model.predict_proba(texts), abs=1e-9)
 
 
 class Gadget:  # a type no detector file may contain
     pass
 
 
-def test_refuses_unexpected_types(tmp_path: Path) -> None:
+def test_refuses_unexpected_files(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
     import skops.io as sio
     from sklearn.pipeline import Pipeline
 
+    from training.disclosure_model import SklearnDisclosureModel
+
     path = tmp_path / "evil.skops"
-    sio.dump({"format": "x", "vectorizer": Gadget(), "classifier": None, "threshold": 0.5,
-              "cue_features": list(CUE_FEATURES)}, path)
+    sio.dump({"vectorizer": Gadget(), "classifier": None, "cue_features": list(CUE_FEATURES)}, path)
     with pytest.raises(ValueError, match="refusing to load unexpected types"):
-        DisclosureDetector.load(path)
+        SklearnDisclosureModel.load(path)
     sio.dump({"vectorizer": Pipeline([("p", "passthrough")]), "classifier": None, "cue_features": list(CUE_FEATURES)}, path)
     with pytest.raises(ValueError, match="not a disclosure detector file"):
-        DisclosureDetector.load(path)
+        SklearnDisclosureModel.load(path)
+    bad = tmp_path / "w.json"
+    bad.write_text('{"format": "something else"}', encoding="utf-8")
+    with pytest.raises(ValueError, match="not a disclosure detector file"):
+        DisclosureDetector.load(bad)
     with pytest.raises(FileNotFoundError, match="disclosure detector not found"):
-        DisclosureDetector.load(tmp_path / "missing.skops")
+        DisclosureDetector.load(tmp_path / "missing.json")
+
+
+def test_scoring_needs_no_sklearn() -> None:
+    """The analyzer side imports neither scikit-learn nor scipy (they are training extras)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from analyzer.disclosure import default_detector; default_detector().predict(['hi']);"
+            "import analyzer.pairing, analyzer.chats, analyzer.scoring.run;"
+            "bad = [m for m in ('sklearn', 'scipy', 'skops') if m in sys.modules]; print(bad); sys.exit(bool(bad))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[1])
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_fast_enough_for_big_exports() -> None:

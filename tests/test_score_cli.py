@@ -64,10 +64,11 @@ def test_chat_exports_end_to_end(tmp_path: Path) -> None:
     assert all(abs(sum(r["scores"].values()) - 1) < 1e-3 for r in rows)
     assert "replies per person" in result.stdout and "Jordan" in result.stdout
     assert report.stat().st_size > 5000
-    # a reply full of advice lands as advice, a reply full of sympathy as validating
+    # clear cases land where the label guide puts them
     by_reply = {r["reply"].split("\n")[0]: r["label"] for r in rows}
     assert by_reply["you should try the couch to 5k app, it really helped me feel better about myself"] == "advice-giving"
-    assert by_reply["Jordan: I'm so sorry I made it about me the other day. that wasn't fair"[8:]] in ("validating",)
+    assert by_reply["mo 💜 I'm so sorry. it must be so lonely when nobody says his name"] == "validating"
+    assert by_reply["honestly at least you're not dealing with what dev is dealing with. could be worse!"] == "invalidating"
 
 
 @pytest.mark.slow

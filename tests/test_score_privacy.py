@@ -20,21 +20,35 @@ REPO = Path(__file__).resolve().parents[1]
 MODEL = REPO / "models" / "default"
 SENTINEL = "ZEBRA-SENTINEL-4411"
 
-# Runs in a child process: an audit hook records every attempt to create an internet socket,
-# resolve a name or open a URL, then the scoring path runs. Python-level only; see strace below.
+# Runs in a child process: an audit hook records every attempt to connect, send to an address,
+# resolve a name, bind a non-loopback address or open a URL, then the scoring path runs.
+# (Creating a socket is not a connection: urllib3, imported by spaCy's CLI module, probes IPv6
+# support by binding a socket to ::1 at import time.) Python-level only; see strace below.
 GUARD = r"""
 import json, socket, sys
 events = []
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 def hook(event, args):
-    if event == "socket.__new__" and args[1] in (socket.AF_INET, socket.AF_INET6):
-        events.append(event)
-    elif event in ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.sendto",
-                   "urllib.Request", "http.client.connect"):
-        events.append(event)
+    if event in ("socket.connect", "socket.sendto", "socket.sendmsg"):
+        sock, address = args[0], args[1]
+        if sock.family != socket.AF_UNIX:
+            events.append(f"{event} {address!r}")
+    elif event == "socket.bind":
+        sock, address = args
+        if sock.family != socket.AF_UNIX and address[0] not in LOOPBACK:
+            events.append(f"{event} {address!r}")
+    elif event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex", "socket.gethostbyaddr",
+                   "urllib.Request", "http.client.connect", "ftplib.connect", "smtplib.connect"):
+        events.append(f"{event} {args[:2]!r}")
 sys.addaudithook(hook)
 mode, out, *inputs = sys.argv[1:]
 try:
-    if mode == "cli":
+    if mode == "probe":  # control: an attempt the hook must see
+        try:
+            socket.create_connection(("192.0.2.1", 9), timeout=0.01)
+        except OSError:
+            pass
+    elif mode == "cli":
         from analyzer.cli import main
         sys.argv = ["reply-analyzer", "score", *inputs, "--output", out]
         try:
@@ -78,6 +92,13 @@ def test_scoring_opens_no_network_connection(tmp_path: Path) -> None:
     events = json.loads(result.stdout.rsplit("EVENTS=", 1)[1])
     assert events == []
     assert out.stat().st_size > 0
+
+
+def test_the_guard_sees_a_connection_attempt(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-c", GUARD, "probe", str(tmp_path / "x")], capture_output=True,
+                            text=True, cwd=REPO, timeout=60)
+    events = json.loads(result.stdout.rsplit("EVENTS=", 1)[1])
+    assert any(e.startswith("socket.connect") for e in events), events
 
 
 def test_no_connect_syscalls(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ report prints both.
 
 from __future__ import annotations
 
+import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -56,6 +57,9 @@ class Baseline:
         model = cls(parts)
         x = model._features(replies, fit=True)
         parts["clf"].fit(x, labels)
+        for name in ("word", "char"):
+            # Terms pruned by min_df/max_features; kept only for introspection, tens of MB on disk.
+            parts[name].stop_words_ = None
         return model
 
     def _features(self, replies: Sequence[str], fit: bool = False):
@@ -79,7 +83,7 @@ class Baseline:
 
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / BASELINE_FILE
-        sio.dump(self.parts, path)
+        sio.dump(self.parts, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         return path
 
     @classmethod

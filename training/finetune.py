@@ -40,6 +40,8 @@ class TrainConfig:
     eval_every: int = 250
     patience: int = 4
     class_weighting: str = "sqrt-inverse"
+    # Loss weight of rule-mapped (unreviewed, noisier) public records relative to curated ones.
+    mapped_weight: float = 1.0
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -161,7 +163,8 @@ def finetune(
     tokenizer, model = load_base(base)
     y_train = [LABEL2ID[r["label"]] for r in train]
     weights = torch.tensor(class_weights(y_train, config.class_weighting), dtype=torch.float32)
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights, reduction="none")
+    sample_w = [config.mapped_weight if r.get("origin") == "mapped" else 1.0 for r in train]
 
     steps_per_epoch = math.ceil(len(train) / config.batch_size)
     total = max(1, int(round(steps_per_epoch * config.epochs)))
@@ -204,7 +207,9 @@ def finetune(
                 pairs.append((d, train[i]["reply"]))
             batch = encode_batch(tokenizer, pairs, config.max_length)
             labels = torch.tensor([y_train[i] for i in idx])
-            loss = loss_fn(model(**batch).logits, labels)
+            sw = torch.tensor([sample_w[i] for i in idx])
+            # Weighted mean: the loss already carries class weights; normalise by class x sample weights.
+            loss = (loss_fn(model(**batch).logits, labels) * sw).sum() / (sw * weights[labels]).sum()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()

@@ -19,7 +19,7 @@ FORMAT_HELP = (
     "auto (default: detect from content), whatsapp, telegram, messenger, instagram, discord, imessage, sms, "
     "csv or jsonl (chat columns sender,timestamp,text; or reply rows with reply[,disclosure])."
 )
-SHORT = {"advice-giving": "advice", "invalidating": "invalid.", "self-centering": "self-ctr.", "validating": "valid."}
+SHORT = {"advice-giving": "advice", "invalidating": "invalidating", "self-centering": "self-centr.", "validating": "validating"}
 
 
 def print_summary(summary: dict, console=None) -> None:
@@ -28,6 +28,8 @@ def print_summary(summary: dict, console=None) -> None:
     from rich.table import Table
 
     console = console or Console()
+    if not console.is_terminal:
+        console.width = max(console.width, 120)  # files and pipes: do not squeeze the table to 80 columns
     if summary["mode"] == "chat":
         line = (
             f"{summary['messages']:,} messages · {summary['turns']:,} turns · {summary['disclosures']:,} disclosures · "
@@ -41,8 +43,8 @@ def print_summary(summary: dict, console=None) -> None:
         table.add_column("replier")
         table.add_column("pairs", justify="right")
         for label in LABELS:
-            table.add_column(label, justify="right")
-        table.add_column("most common cues")
+            table.add_column(SHORT[label], justify="right")
+        table.add_column("most common cues", overflow="fold")
         for name, stats in summary["repliers"].items():
             shares = [f"{100 * stats['labels'][label]:.0f}%" for label in LABELS]
             cues = ", ".join(f"{cue} ×{n}" for cue, n in stats["top_cues"]) or "-"

@@ -1,0 +1,63 @@
+"""Accuracy of a model folder on the project test split, against the targets.
+
+    python benchmarks/accuracy_benchmark.py [--model models/default] [--split test]
+
+Prints macro-F1, per-label F1, hard-item macro-F1, expected calibration error and the
+reply-only score (no disclosure given), for the transformer and the TF-IDF baseline
+shipped beside it, then per-source and per-style breakdowns. Needs ../shared/data.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TARGETS = {"macro_f1": 0.85, "label_f1": 0.75, "hard_macro_f1": 0.75, "ece": 0.05}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=REPO / "models" / "default")
+    parser.add_argument("--split", default="test", choices=["dev", "test"])
+    args = parser.parse_args()
+
+    from training.baseline import BASELINE_FILE, Baseline
+    from training.data import corpus_records
+    from training.evaluate import evaluate_model, metrics_from_probs
+
+    records = [r for r in corpus_records() if r["split"] == args.split]
+    model = evaluate_model(args.model, records)
+    reply_only = evaluate_model(args.model, [{**r, "disclosure": None} for r in records])
+    base = None
+    if (args.model / BASELINE_FILE).is_file():
+        base = metrics_from_probs(records, Baseline.load(args.model).predict_proba([r["reply"] for r in records]))
+
+    def row(name, value, target="", ok=None):
+        mark = "" if ok is None else ("ok" if ok else "MISSED")
+        print(f"{name:<34} {value:>10} {target:>10} {mark:>7}")
+
+    print(f"model {args.model}  split {args.split}  n={model['n']}")
+    print(f"{'measure':<34} {'value':>10} {'target':>10} {'':>7}")
+    row("macro-F1", f"{model['macro_f1']:.3f}", ">= 0.85", model["macro_f1"] >= TARGETS["macro_f1"])
+    for label, v in model["per_label"].items():
+        row(f"  F1 {label}", f"{v['f1']:.3f}", ">= 0.75", v["f1"] >= TARGETS["label_f1"])
+    hard = model.get("hard", {}).get("macro_f1", float("nan"))
+    row(f"hard items macro-F1 (n={model.get('hard', {}).get('n', 0)})", f"{hard:.3f}", ">= 0.75", hard >= TARGETS["hard_macro_f1"])
+    row("expected calibration error", f"{model['ece']:.3f}", "<= 0.05", model["ece"] <= TARGETS["ece"])
+    row("macro-F1, reply only (no disclosure)", f"{reply_only['macro_f1']:.3f}")
+    if base:
+        row("baseline (TF-IDF + cues + LR) macro-F1", f"{base['macro_f1']:.3f}")
+        row("baseline hard items macro-F1", f"{base.get('hard', {}).get('macro_f1', float('nan')):.3f}")
+    print("\nby source (model / baseline macro-F1)")
+    for src, v in model["by_source"].items():
+        b = base["by_source"][src]["macro_f1"] if base else float("nan")
+        print(f"  {src:<24} n={v['n']:<5} {v['macro_f1']:.3f} / {b:.3f}")
+    print("\nby style of authored replies (model / baseline macro-F1)")
+    for style, v in model["by_style"].items():
+        b = base["by_style"][style]["macro_f1"] if base else float("nan")
+        print(f"  {style:<24} n={v['n']:<5} {v['macro_f1']:.3f} / {b:.3f}")
+
+
+if __name__ == "__main__":
+    main()
