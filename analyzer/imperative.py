@@ -157,7 +157,7 @@ class ImperativeDetector:
         tok = doc[i]
         if tok.tag_ not in _BASE_TAGS and not self._bare_past_form(tok):
             return None
-        if tok.tag_ == "VBP" and (tok.lower_ in _NOT_BASE or tok.lemma_.lower() != tok.lower_):
+        if tok.lower_ in _NOT_BASE or (tok.tag_ == "VBP" and tok.lemma_.lower() != tok.lower_):
             return None
         if tok.dep_ in {"aux", "auxpass"} and tok.head.i > tok.i:
             return None
@@ -195,6 +195,10 @@ class ImperativeDetector:
         lower = verb.lower_
         if lower in self.rules.non_advice_verbs or verb.lemma_.lower() in self.rules.non_advice_verbs:
             return None
+        if lower in _NOT_BASE or not verb.is_alpha:
+            return None
+        if not verb.whitespace_ and verb.i + 1 < len(doc) and doc[verb.i + 1].text in {"-", "\u2013"}:
+            return None  # a prefix: "re-employ"
         if not negative:
             for seq in self.rules.non_advice_starts:
                 if _sequence_matches(doc, verb.i, seq):

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from _common import Pair, add_common_args, machine_line, median, model_dir_or_exit, print_table, sample_pairs, write_json
+from _common import Pair, add_common_args, classifier_variant, machine_line, median, model_dir_or_exit, print_table, sample_pairs, write_json
 
 TARGET_RATIO = 1.0
 SMALL_BATCH_N = 200  # pairs for the batch-size-1 rows (latency-like use)
@@ -83,20 +83,6 @@ def load_torch_model(checkpoint: str | None = None):
     return model.eval()
 
 
-def no_spinning_copy(clf):
-    """The same model in a session whose idle intra-op threads sleep instead of spin-waiting
-    (``session.intra_op.allow_spinning = 0``): a candidate setting for a shared machine."""
-    import onnxruntime as ort
-
-    from analyzer.model import ReplyClassifier
-
-    options = ort.SessionOptions()
-    options.log_severity_level = 3
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    session = ort.InferenceSession(str(clf.model_dir / "model.onnx"), sess_options=options, providers=["CPUExecutionProvider"])
-    return ReplyClassifier(clf.model_dir, clf.config, session, clf._tokenizer)
-
-
 def throughput(predict: Callable[[Sequence[Pair], int], np.ndarray], pairs: Sequence[Pair], batch_size: int) -> float:
     """Pairs per second for one pass of ``predict(pairs, batch_size)``."""
     start = time.perf_counter()
@@ -119,8 +105,8 @@ def main(argv: list[str] | None = None) -> dict:
     from analyzer.model import ReplyClassifier
 
     onnx = ReplyClassifier.load(model_dir)
-    onnx_1t = ReplyClassifier.load(model_dir, threads=1)
-    onnx_nospin = no_spinning_copy(onnx)
+    onnx_1t = classifier_variant(onnx, threads=1)
+    onnx_nospin = classifier_variant(onnx, spinning=False)
     torch_clf = TorchClassifier(load_torch_model(), onnx._tokenizer, onnx.config.temperature)
     pairs = sample_pairs(args.n, seed=3)
     small = pairs[:SMALL_BATCH_N]

@@ -42,7 +42,8 @@ def test_analyze_many_keeps_order_and_matches_analyze(analyzer):
     assert [m.reply for m in many] == [r for _, r in pairs]
     single = analyzer.analyze(pairs[1][1], disclosure=pairs[1][0])
     assert many[1].label == single.label
-    assert many[1].scores == pytest.approx(single.scores, abs=1e-5)
+    # Dynamic int8 quantisation scales activations per batch, so batch-mates move scores slightly.
+    assert many[1].scores == pytest.approx(single.scores, abs=0.02)
 
 
 def test_suggestion_reflects_the_disclosed_feeling(analyzer):
