@@ -113,3 +113,14 @@ def render_model_card(config: dict, metrics: dict) -> str:
         "per_style_table": _group_table(metrics.get("test_by_style", {})),
     }
     return CARD_TEMPLATE.read_text(encoding="utf-8").format(**fields)
+
+
+if __name__ == "__main__":  # python -m training.model_folder models/default  (re-render MODEL_CARD.md)
+    import sys
+
+    for arg in sys.argv[1:]:
+        folder = Path(arg)
+        cfg = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        met = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+        (folder / "MODEL_CARD.md").write_text(render_model_card(cfg, met), encoding="utf-8")
+        print(f"{folder / 'MODEL_CARD.md'} rewritten")

