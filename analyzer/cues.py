@@ -22,7 +22,7 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from analyzer.cue_patterns import CUE_DATA_DIR, CuePattern, Lexicon, load_cue_patterns
 from analyzer.cue_scope import ScopeRules, sentence_of

@@ -1,6 +1,6 @@
 """Precision / recall / F1 of the cue extractor on the hand-written cue test set.
 
-    .venv/bin/python benchmarks/cue_benchmark.py [--by-cue] [--errors] [--part dev|heldout|all]
+    .venv/bin/python benchmarks/cue_benchmark.py [--by-cue] [--errors] [--part dev|heldout|all] [--json FILE]
 
 A predicted cue is correct when a gold cue of the same reply has the same label and cue
 name and the two spans overlap (one-to-one matching). Also prints the mean warm time per
@@ -10,6 +10,7 @@ reply of ``CueExtractor.extract`` (on pre-parsed docs) and of parse + extract.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -77,6 +78,7 @@ def main() -> None:
     ap.add_argument("--part", choices=["dev", "heldout", "all", "each"], default="each")
     ap.add_argument("--by-cue", action="store_true", help="also print a table per cue name")
     ap.add_argument("--errors", action="store_true", help="print false positives and misses")
+    ap.add_argument("--json", type=Path, help="write the headline figures (micro P/R/F1 per part, timings) here")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -99,6 +101,7 @@ def main() -> None:
 
     parts = ["dev", "heldout", "all"] if args.part == "each" else [args.part]
     cue_order = list(extractor.cue_names)
+    figures: dict[str, dict[str, float]] = {}
     for part in parts:
         idx = [i for i, r in enumerate(records) if part == "all" or r["part"] == part]
         if not idx:
@@ -106,6 +109,11 @@ def main() -> None:
         recs = [records[i] for i in idx]
         preds = [predictions[i] for i in idx]
         n_gold = sum(len(r["cues"]) for r in recs)
+        total = Counter()
+        for c in evaluate(recs, preds).values():
+            total.update(c)
+        p, r, f = prf(total["tp"], total["fp"], total["fn"])
+        figures[part] = {"precision": p, "recall": r, "f1": f, "replies": len(recs), "gold_cues": n_gold}
         print(table(f"\n== {part}: {len(recs)} replies, {n_gold} gold cues, "
                     f"{sum(not r['cues'] for r in recs)} replies without cues ==",
                     evaluate(recs, preds), list(LABELS)))
@@ -124,6 +132,9 @@ def main() -> None:
     print(f"extract (pre-parsed doc), warm mean per reply: {statistics.mean(extract_runs) * 1000:.3f} ms "
           f"(runs: {', '.join(f'{r * 1000:.3f}' for r in extract_runs)})")
     print(f"parse + extract, warm mean per reply: {full_ms:.2f} ms")
+    if args.json:
+        figures["timing_ms"] = {"extract_mean": statistics.mean(extract_runs) * 1000, "parse_extract_mean": full_ms}
+        args.json.write_text(json.dumps({"cues": figures}, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":
