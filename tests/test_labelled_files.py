@@ -38,6 +38,8 @@ def test_reads_jsonl_and_csv(tmp_path):
         ('{"reply": "ok"}\n', "a.jsonl:1: missing 'label'"),
         ('{"reply": "ok", "label": "validating", "split": "holdout"}\n', "'split' must be"),
         ('{"reply": "ok", "label": "validating", "secondary": ["x"]}\n', "unknown secondary label"),
+        ('{"reply": "ok", "label": ["validating"]}\n', "a.jsonl:1: 'label' must be text"),
+        ('{"reply": "ok", "label": "validating", "split": ["test"]}\n', "'split' must be"),
         ("", "no records (empty file)"),
     ],
 )

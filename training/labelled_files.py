@@ -33,6 +33,8 @@ def normalise_record(raw: dict, where: str, default_id: str, require_label: bool
     if not isinstance(reply, str) or not reply.strip():
         raise LabelledDataError(f"{where}: missing or empty 'reply'")
     label = raw.get("label")
+    if label is not None and not isinstance(label, str):
+        raise LabelledDataError(f"{where}: 'label' must be text, one of {', '.join(LABELS)}")
     if label in (None, "") and require_label:
         raise LabelledDataError(f"{where}: missing 'label'")
     if label not in (None, "") and label not in LABEL2ID:
@@ -41,7 +43,7 @@ def normalise_record(raw: dict, where: str, default_id: str, require_label: bool
     if disclosure is not None and not isinstance(disclosure, str):
         raise LabelledDataError(f"{where}: 'disclosure' must be text or null")
     split = raw.get("split") or None
-    if split is not None and split not in ("train", "dev", "test"):
+    if split is not None and (not isinstance(split, str) or split not in ("train", "dev", "test")):
         raise LabelledDataError(f"{where}: 'split' must be train, dev or test, not {split!r}")
     record = dict(raw)
     record.update(
