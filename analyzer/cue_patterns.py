@@ -157,7 +157,7 @@ def expand_token(spec: Any, lexicon: Lexicon) -> list[list[dict[str, Any]]]:
             raise ValueError(f"unknown phrase &{body[1:]} in cue patterns") from None
         if op not in (None, "?"):
             raise ValueError(f"phrase macros only take '?': {spec!r}")
-        out = [seq for alt in alternatives for seq in expand_sequence(alt, lexicon)]
+        out = [seq for alt in alternatives for seq in expand_sequence(alt, lexicon, merge=False)]
         return out + [[]] if op == "?" else out
     if body.startswith("~"):
         token = _attr(body[1:], lexicon, "LEMMA")
@@ -172,23 +172,39 @@ def expand_token(spec: Any, lexicon: Lexicon) -> list[list[dict[str, Any]]]:
     return [[token]]
 
 
-def expand_sequence(specs: list[Any], lexicon: Lexicon) -> list[list[dict[str, Any]]]:
-    """Expand a compact pattern into the list of plain spaCy Matcher patterns it denotes."""
+def expand_sequence(specs: list[Any], lexicon: Lexicon, merge: bool = True) -> list[list[dict[str, Any]]]:
+    """Expand a compact pattern into the list of plain spaCy Matcher patterns it denotes
+    (merged with :func:`merge_patterns` unless ``merge`` is false)."""
     choices = [expand_token(spec, lexicon) for spec in specs]
     size = 1
     for choice in choices:
         size *= len(choice)
     if size > _MAX_EXPANSIONS:
         raise ValueError(f"pattern expands to {size} alternatives (> {_MAX_EXPANSIONS}): {specs!r}")
-    seen: set[str] = set()
+    seen: set[tuple[str, ...]] = set()
     out: list[list[dict[str, Any]]] = []
+    keys = _TokenKeys()
     for combo in itertools.product(*choices):
         pattern = [token for seq in combo for token in seq]
-        key = json.dumps(pattern, sort_keys=True)
+        key = tuple(keys(token) for token in pattern)
         if pattern and key not in seen:
             seen.add(key)
             out.append(pattern)
-    return merge_patterns(out)
+    return merge_patterns(out) if merge else out
+
+
+class _TokenKeys:
+    """Canonical JSON of token dicts, memoised by identity (expansions share token objects)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[dict[str, Any], str]] = {}
+
+    def __call__(self, token: dict[str, Any]) -> str:
+        hit = self._memo.get(id(token))
+        if hit is None:
+            hit = (token, json.dumps(token, sort_keys=True))
+            self._memo[id(token)] = hit
+        return hit[1]
 
 
 def _lower_values(token: dict[str, Any]) -> list[str] | None:
@@ -206,19 +222,23 @@ def _lower_values(token: dict[str, Any]) -> list[str] | None:
 def merge_patterns(patterns: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
     """Losslessly merge patterns that differ only in the LOWER set of one token
     (["it", "'s"] + ["that", "'s"] → [it|that, 's]); fewer patterns match faster."""
+    if len(patterns) < 2:
+        return patterns
+    keys = _TokenKeys()
     changed = True
     while changed:
         changed = False
         for i in range(max((len(p) for p in patterns), default=0)):
-            groups: dict[str, list[list[dict[str, Any]]]] = {}
-            order: list[str] = []
+            groups: dict[tuple[str, ...], list[list[dict[str, Any]]]] = {}
+            order: list[tuple[str, ...]] = []
             for pattern in patterns:
                 values = _lower_values(pattern[i]) if i < len(pattern) else None
                 if values is None:
-                    key = "\0" + json.dumps(pattern, sort_keys=True)
+                    key = ("\0",) + tuple(keys(t) for t in pattern)
                 else:
-                    rest = pattern[:i] + [{"OP": pattern[i].get("OP")}] + pattern[i + 1:]
-                    key = json.dumps(rest, sort_keys=True)
+                    rest = [keys(t) for t in pattern]
+                    rest[i] = "OP=" + str(pattern[i].get("OP"))
+                    key = (str(len(pattern)),) + tuple(rest)
                 if key not in groups:
                     groups[key] = []
                     order.append(key)
@@ -226,7 +246,7 @@ def merge_patterns(patterns: list[list[dict[str, Any]]]) -> list[list[dict[str, 
             merged: list[list[dict[str, Any]]] = []
             for key in order:
                 group = groups[key]
-                if len(group) == 1 or key.startswith("\0"):
+                if len(group) == 1 or key[0] == "\0":
                     merged.extend(group)
                     continue
                 values = list(dict.fromkeys(v for p in group for v in _lower_values(p[i]) or []))

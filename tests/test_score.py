@@ -154,3 +154,22 @@ def test_many_files_and_formats_in_one_run(tmp_path: Path) -> None:
     assert [f["format"] for f in summary["files"]] == ["whatsapp", "telegram", "messenger", "discord", "imessage", "sms", "csv"]
     assert all(f["rows"] > 0 for f in summary["files"])
     assert (tmp_path / "all.html").stat().st_size > 5000
+
+
+def test_row_fixtures(tmp_path: Path) -> None:
+    """The committed labelled-data (DESIGN schema) and generic reply CSV fixtures."""
+    from tests.chat_fixtures import FIXTURES
+
+    labelled, replies = FIXTURES / "rows" / "labelled.jsonl", FIXTURES / "rows" / "replies.csv"
+    out = tmp_path / "labelled.scored.jsonl"
+    summary = score_inputs([labelled], StubAnalyzer(), output=out)
+    rows = read_jsonl(out)
+    assert summary["rows"] == 5 and [r["id"] for r in rows] == ["fx-001", "fx-002", "fx-003", "fx-004", "fx-005"]
+    assert rows[3]["disclosure"] is None and rows[3]["secondary"] == ["invalidating"] and rows[4]["topic"] == "pets"
+    assert all(r["input_label"] in LABELS and r["label"] in LABELS for r in rows)
+    out_csv = tmp_path / "replies.scored.csv"
+    score_inputs([replies], StubAnalyzer(), output=out_csv, report=tmp_path / "rows.html")
+    with out_csv.open(encoding="utf-8", newline="") as fh:
+        scored = list(csv.DictReader(fh))
+    assert [r["thread"] for r in scored] == ["t1", "t2", "t3", "t4"] and scored[3]["reviewer_note"] == "multi\nline note"
+    assert "2024-01-29" in (tmp_path / "rows.html").read_text("utf-8")  # the week of the rows' "when" column

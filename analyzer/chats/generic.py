@@ -22,7 +22,7 @@ from .textio import ProgressFn, head_text, open_text
 from .timeparse import parse_timestamp
 
 SENDER_KEYS = ("sender", "author", "from", "sender_name", "speaker", "user", "username", "name", "participant")
-TIME_KEYS = ("timestamp", "time", "date", "datetime", "created_at", "sent_at", "ts", "date_sent")
+TIME_KEYS = ("timestamp", "time", "date", "datetime", "created_at", "sent_at", "ts", "date_sent", "when")
 TEXT_KEYS = ("text", "message", "content", "body", "msg")
 CONVERSATION_KEYS = ("conversation", "conversation_id", "chat", "chat_id", "thread", "thread_id", "channel", "dialog_id")
 EXPECTED_JSONL = "JSON Lines: one object per line with sender, timestamp, text (or reply[, disclosure])"
@@ -92,7 +92,8 @@ def is_row_file(path: Path, fmt: str) -> bool:
     return "reply" in {c.strip().lower() for c in columns(path, fmt)}
 
 
-def _pick(names: list[str], wanted: tuple[str, ...]) -> str | None:
+def pick_column(names: list[str], wanted: tuple[str, ...]) -> str | None:
+    """The first of ``wanted`` (case-insensitive) among ``names``, as spelled in ``names``."""
     lowered = {n.strip().lower(): n for n in names}
     return next((lowered[w] for w in wanted if w in lowered), None)
 
@@ -104,11 +105,11 @@ def read_generic(path: Path, fmt: str, progress: ProgressFn | None = None) -> It
     for record in iter_records(path, fmt, progress):
         if keys is None:
             names = list(record)
-            sender, text = _pick(names, SENDER_KEYS), _pick(names, TEXT_KEYS)
+            sender, text = pick_column(names, SENDER_KEYS), pick_column(names, TEXT_KEYS)
             if sender is None or text is None:
                 found = ", ".join(names[:8]) or "none"
                 raise ChatFormatError(path, f"no sender/text columns (found: {found}); expected {expected}")
-            keys = (sender, _pick(names, TIME_KEYS), text, _pick(names, CONVERSATION_KEYS))
+            keys = (sender, pick_column(names, TIME_KEYS), text, pick_column(names, CONVERSATION_KEYS))
         sender_key, time_key, text_key, conv_key = keys
         who, body = record.get(sender_key), record.get(text_key)  # type: ignore[arg-type]
         if who is None or body is None or not str(body).strip() or not str(who).strip():

@@ -33,6 +33,15 @@ COLORS = {
 }
 
 
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("reply-analyzer")
+    except Exception:  # not installed (running from a checkout)
+        return ""
+
+
 def esc(text: object) -> str:
     """HTML-escape any value (quotes included)."""
     return html.escape(str(text), quote=True)
@@ -240,8 +249,6 @@ class ReportBuilder:
 
     def render(self, files: list[dict] | None = None) -> str:
         """The whole HTML document."""
-        from analyzer import __version__
-
         total = sum(sum(c.values()) for c in self.counts.values())
         subtitle = f"{total:,} scored replies from {len(self.counts)} people · {datetime.now():%Y-%m-%d %H:%M}"
         if total:
@@ -249,7 +256,7 @@ class ReportBuilder:
         else:
             body = self._files_html(files or []) + "<p class='card'>No disclosure→reply pairs were found, so there is nothing to chart.</p>"
         return Template(TEMPLATE.read_text("utf-8")).substitute(
-            title=esc(self.title), subtitle=esc(subtitle), body=body, version=esc(__version__)
+            title=esc(self.title), subtitle=esc(subtitle), body=body, version=esc(_version())
         )
 
     def write(self, path: Path, files: list[dict] | None = None) -> None:

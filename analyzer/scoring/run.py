@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from analyzer.chats import ChatFormatError, collapse_inputs, is_row_input, iter_chat, resolve_format
-from analyzer.chats.generic import iter_records
+from analyzer.chats.generic import TIME_KEYS, iter_records, pick_column
 from analyzer.chats.message import Message
 from analyzer.chats.messenger import conversation_parts
 from analyzer.chats.timeparse import parse_timestamp
@@ -193,7 +193,8 @@ class _Run:
             row["label"] = analysis.label
             row["scores"] = {k: round(float(v), 6) for k, v in analysis.scores.items()}
             replier = str(record.get("replier") or record.get("speaker") or "(all rows)")
-            when = parse_timestamp(next((record[k] for k in ("time", "timestamp", "date") if record.get(k)), None))
+            time_key = pick_column(list(record), TIME_KEYS)
+            when = parse_timestamp(record.get(time_key)) if time_key else None
             self._emit(row, replier, analysis, _cue_dicts(analysis), when, disclosure, reply, None)
             stats.rows += 1
         return stats
