@@ -30,7 +30,7 @@ import numpy as np
 from _common import Pair, add_common_args, classifier_variant, machine_line, median, model_dir_or_exit, print_table, sample_pairs, write_json
 
 TARGET_RATIO = 1.0
-SMALL_BATCH_N = 200  # pairs for the batch-size-1 rows (latency-like use)
+SMALL_BATCH_N = 100  # pairs for the batch-size-1 rows (latency-like use)
 
 
 def length_order(pairs: Sequence[Pair]) -> list[int]:

@@ -36,8 +36,10 @@ def discover() -> list[str]:
 
 
 def accepts(name: str, option: str) -> bool:
-    """Whether a script's argparse setup names ``option`` (checked in its source, no import)."""
-    return f'"{option}"' in (BENCH_DIR / f"{name}.py").read_text(encoding="utf-8")
+    """Whether a script takes ``option`` (its source names it, or uses ``add_common_args``); no import."""
+    source = (BENCH_DIR / f"{name}.py").read_text(encoding="utf-8")
+    common = option in ("--json", "--model") and "add_common_args(parser)" in source
+    return common or f'add_argument("{option}"' in source
 
 
 def run_one(name: str, model: Path | None, quick: bool, json_path: Path, timeout: float | None) -> tuple[int, float]:

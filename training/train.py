@@ -161,6 +161,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=TrainConfig.seed)
     parser.add_argument("--no-public", action="store_true", help="authored data only (no ../shared/data)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF baseline")
+    parser.add_argument("--mapped-weight", type=float, default=TrainConfig.mapped_weight,
+                        help="loss weight of rule-mapped public records (curated records weigh 1)")
     args = parser.parse_args(argv)
 
     from training.data import corpus_records
@@ -168,7 +170,7 @@ def main(argv: list[str] | None = None) -> None:
     records = corpus_records(include_public=not args.no_public)
     split = {s: [r for r in records if r["split"] == s] for s in ("train", "dev", "test")}
     print({s: len(v) for s, v in split.items()})
-    config = TrainConfig(epochs=args.epochs, seed=args.seed)
+    config = TrainConfig(epochs=args.epochs, seed=args.seed, mapped_weight=args.mapped_weight)
     on_step, progress = _rich_progress()
     with progress:
         metrics = train_model(
