@@ -9,19 +9,10 @@ from typer.testing import CliRunner
 
 from analyzer.cli import app
 from analyzer.labels import LABELS
+from tests.tiny_examples import EXAMPLES as ROWS
 
 runner = CliRunner()
 
-ROWS = [
-    ("my boss yelled at me", "just tell him he's wrong", "advice-giving"),
-    ("i failed the exam", "you should make a study plan tonight", "advice-giving"),
-    ("my dog died", "it's just a dog, get a new one", "invalidating"),
-    ("i feel so lonely", "lol you're being dramatic", "invalidating"),
-    ("i got dumped", "omg same, my ex dumped me last year and i cried for weeks", "self-centering"),
-    ("i'm so stressed", "you think that's bad, my week was way worse", "self-centering"),
-    ("my mom is sick", "that sounds really scary, i'm here for you", "validating"),
-    ("i lost my job", "oh no, that must hurt so much. how are you holding up?", "validating"),
-]
 
 
 def write_jsonl(path, rows, split="train"):
