@@ -8,6 +8,8 @@ order) and the same batch size, and both include tokenisation and softmax. The t
 ``AutoModelForSequenceClassification`` built from ``training.finetune.base_encoder_dir()``
 (the base MiniLM with a fresh 4-way head: the same compute as the fine-tuned model) under
 ``torch.inference_mode()`` with torch's default threads. Target: ONNX/torch >= 1.0x.
+Also shown: batch size 1 on the first 48 pairs (interactive use), and ONNX with 1 intra-op
+thread and with idle-thread spinning off (candidate settings for a shared machine).
 
 If the model folder also holds a torch checkpoint (``model.safetensors``), the argmax
 agreement between the ONNX int8 model and that fp32 model is printed; otherwise that line
@@ -30,7 +32,7 @@ import numpy as np
 from _common import Pair, add_common_args, classifier_variant, machine_line, median, model_dir_or_exit, print_table, sample_pairs, write_json
 
 TARGET_RATIO = 1.0
-SMALL_BATCH_N = 100  # pairs for the batch-size-1 rows (latency-like use)
+SMALL_BATCH_N = 48  # pairs for the batch-size-1 rows (latency-like use)
 
 
 def length_order(pairs: Sequence[Pair]) -> list[int]:
