@@ -134,24 +134,25 @@ class Analyzer:
                 self.nlp.pipe([d for d in disclosures if d]),
             )
         }
-        # One classifier call for whole replies and every multi-sentence reply's sentences.
-        inputs: list[tuple[str | None, str]] = list(zip(disclosures, replies))
+        # Whole replies and sentences are scored in separate calls: similar lengths pad less.
+        probs = self.classifier.predict_proba(list(zip(disclosures, replies)))
+        sentence_inputs: list[tuple[str | None, str]] = []
         sentence_slots: list[list[tuple[int, int, int]]] = []
         for i, doc in enumerate(docs):
             spans = _sentence_spans(doc)
             slots = []
             if len(spans) > 1:
                 for start, end in spans:
-                    slots.append((start, end, len(inputs)))
-                    inputs.append((disclosures[i], replies[i][start:end]))
+                    slots.append((start, end, len(sentence_inputs)))
+                    sentence_inputs.append((disclosures[i], replies[i][start:end]))
             sentence_slots.append(slots)
-        probs = self.classifier.predict_proba(inputs)
+        sentence_probs = self.classifier.predict_proba(sentence_inputs)
         for i, doc in enumerate(docs):
             row = probs[i]
             label = _label(row)
             if sentence_slots[i]:
                 sentences = [
-                    SentenceResult(replies[i][s:e], s, e, _label(probs[k]), _scores(probs[k]))
+                    SentenceResult(replies[i][s:e], s, e, _label(sentence_probs[k]), _scores(sentence_probs[k]))
                     for s, e, k in sentence_slots[i]
                 ]
             else:

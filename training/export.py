@@ -42,7 +42,7 @@ def export_onnx(model, out_path: Path, opset: int = 17) -> None:
     axes["logits"] = {0: "batch"}
     with torch.inference_mode():
         torch.onnx.export(
-            Wrapper(model),
+            Wrapper(model).eval(),  # export restores the wrapper's mode onto the model: keep it eval
             dummy,
             str(out_path),
             input_names=list(ONNX_INPUTS),
