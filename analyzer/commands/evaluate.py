@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from analyzer.commands.common import print_json, user_errors
+from analyzer.commands.common import UserError, print_json, user_errors
 from analyzer.labels import LABELS
 
 
@@ -70,6 +70,10 @@ def evaluate(
 ) -> None:
     """Evaluate a model folder on labelled data: per label, per source, confusion matrix."""
     with user_errors():
+        try:
+            import sklearn  # noqa: F401
+        except ImportError:
+            raise UserError("evaluate needs the 'train' extras: pip install torch==2.13.0 'reply-analyzer[train]'") from None
         result = evaluate_files(data, model)
     if as_json:
         print_json(result)
