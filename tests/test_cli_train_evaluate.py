@@ -53,6 +53,8 @@ def test_tiny_train_then_evaluate(tmp_path):
     res = runner.invoke(app, ["train", "--data", str(train), "--data", str(test), "--out", str(out), "--epochs", "20", "--seed", "3"])
     assert res.exit_code == 0, res.output
     assert (out / "model.onnx").is_file() and (out / "baseline.skops").is_file()
+    # No dev split: the temperature is not fitted on training data (that would learn overconfidence).
+    assert json.loads((out / "config.json").read_text())["temperature"] == 1.0
     res = runner.invoke(app, ["evaluate", "--data", str(test), "--model", str(out), "--json"])
     assert res.exit_code == 0, res.output
     metrics = json.loads(res.stdout)

