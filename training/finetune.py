@@ -41,7 +41,7 @@ class TrainConfig:
     patience: int = 4
     class_weighting: str = "sqrt-inverse"
     # Loss weight of rule-mapped (unreviewed, noisier) public records relative to curated ones.
-    mapped_weight: float = 1.0
+    mapped_weight: float = 0.5
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
