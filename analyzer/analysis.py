@@ -128,12 +128,11 @@ class Analyzer:
         disclosures = [d.strip() if isinstance(d, str) and d.strip() else None for d, _ in pairs]
         replies = [r for _, r in pairs]
         docs = list(self.nlp.pipe(replies))
-        disclosure_docs = {
-            i: doc for i, doc in zip(
-                [i for i, d in enumerate(disclosures) if d],
-                self.nlp.pipe([d for d in disclosures if d]),
-            )
-        }
+        # Disclosures are only searched for feeling words (text and lemma): no parse needed.
+        with_disclosure = [i for i, d in enumerate(disclosures) if d]
+        disclosure_docs = dict(
+            zip(with_disclosure, self.nlp.pipe([disclosures[i] for i in with_disclosure], disable=["parser"]))
+        )
         # Whole replies and sentences are scored in separate calls: similar lengths pad less.
         probs = self.classifier.predict_proba(list(zip(disclosures, replies)))
         sentence_inputs: list[tuple[str | None, str]] = []

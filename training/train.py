@@ -105,18 +105,20 @@ def record_test_metrics(folder: Path, test: Sequence[dict]) -> dict:
     """
     import json
 
-    from training.evaluate import evaluate_model
+    from analyzer.model import ReplyClassifier
     from training.model_folder import render_model_card, write_json
 
     metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    m = evaluate_model(folder, test)
+    clf = ReplyClassifier.load(folder)
+    m = metrics_from_probs(test, clf.predict_proba([(r.get("disclosure"), r["reply"]) for r in test], batch_size=64))
+    reply_only = metrics_from_probs(test, clf.predict_proba([(None, r["reply"]) for r in test], batch_size=64))
     metrics.update(
         test={k: m[k] for k in ("n", "accuracy", "macro_f1", "per_label", "confusion")},
         test_ece=m["ece"],
         test_by_source=m["by_source"],
         test_by_style=m["by_style"],
         test_hard=m.get("hard", {}),
-        test_reply_only_macro_f1=evaluate_model(folder, [{**r, "disclosure": None} for r in test])["macro_f1"],
+        test_reply_only_macro_f1=reply_only["macro_f1"],
     )
     write_json(folder / "metrics.json", metrics)
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
