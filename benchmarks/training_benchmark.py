@@ -2,6 +2,7 @@
 
     python benchmarks/training_benchmark.py            # recorded figures + 40 timed steps now
     python benchmarks/training_benchmark.py --steps 0  # recorded figures only
+    python benchmarks/training_benchmark.py --compare-grouping  # length-grouped vs random batches
 
 The full fine-tune is `make model` (python -m training.train --out models/default); its
 wall time is written to models/default/metrics.json as train_seconds. Target: <= 30 min
@@ -19,13 +20,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def measure_steps(steps: int) -> float:
-    """Seconds per optimisation step (batch 16, dynamic padding) on real corpus pairs."""
-    from training.data import iter_authored
+def measure_steps(steps: int, group_by_length: bool = True) -> float:
+    """Seconds per optimisation step (batch 16, dynamic padding) on a seeded sample of train pairs."""
+    import random
+
+    from training.data import corpus_records
     from training.finetune import TrainConfig, finetune
 
-    records = list(iter_authored())[: steps * 16]
-    config = TrainConfig(epochs=1.0, eval_every=10**9)
+    train = [r for r in corpus_records() if r["split"] == "train"]
+    records = random.Random(0).sample(train, min(len(train), steps * 16))
+    config = TrainConfig(epochs=1.0, eval_every=10**9, group_by_length=group_by_length)
     started = time.perf_counter()
     finetune(records, [], config)
     return (time.perf_counter() - started) / max(1, len(records) // 16)
@@ -35,6 +39,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=REPO / "models" / "default")
     parser.add_argument("--steps", type=int, default=40)
+    parser.add_argument("--compare-grouping", action="store_true", help="also time batches not grouped by length")
     args = parser.parse_args()
     metrics = json.loads((args.model / "metrics.json").read_text())
     config = json.loads((args.model / "config.json").read_text())
@@ -46,6 +51,9 @@ def main() -> None:
     if args.steps:
         per_step = measure_steps(args.steps)
         rows.append((f"seconds per step now ({args.steps} steps, batch 16)", f"{per_step:.2f} s", ""))
+        if args.compare_grouping:
+            ungrouped = measure_steps(args.steps, group_by_length=False)
+            rows.append(("  same, batches not grouped by length", f"{ungrouped:.2f} s", f"{ungrouped / per_step:.2f}x slower"))
         rows.append(("  => full run estimate at this speed", f"{per_step * metrics['steps'] / 60:.1f} min", "<= 30 min"))
     rows.append(("load average (1 min)", f"{os.getloadavg()[0]:.2f}", "2 cores"))
     width = max(len(r[0]) for r in rows)

@@ -40,6 +40,8 @@ class TrainConfig:
     eval_every: int = 250
     patience: int = 4
     class_weighting: str = "sqrt-inverse"
+    # Batch pairs of similar length (within shuffled windows of 50 batches) to cut padding.
+    group_by_length: bool = True
     # Loss weight of rule-mapped (unreviewed, noisier) public records relative to curated ones.
     mapped_weight: float = 0.5
     extra: dict = field(default_factory=dict)
@@ -135,6 +137,27 @@ def predict_logits(model, tokenizer, pairs: Sequence[tuple[str | None, str]], ma
     return out
 
 
+def epoch_batches(lengths: Sequence[int], batch_size: int, rng: random.Random, group_by_length: bool = True) -> list[list[int]]:
+    """One epoch of batches (index lists) in random order.
+
+    With ``group_by_length`` (as in transformers' ``LengthGroupedSampler``), the shuffled
+    order is cut into windows of 50 batches and each window is sorted by length before
+    batching, so a batch pads to a similar length; the batch order is then shuffled.
+    Every index appears exactly once.
+    """
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    if not group_by_length:
+        return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    window = batch_size * 50
+    batches: list[list[int]] = []
+    for start in range(0, len(order), window):
+        chunk = sorted(order[start : start + window], key=lambda i: lengths[i], reverse=True)
+        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
+    rng.shuffle(batches)
+    return batches
+
+
 def macro_f1(gold: Sequence[int], pred: Sequence[int]) -> float:
     """Macro-F1 over the four labels (labels absent from both count as 0, like sklearn)."""
     from sklearn.metrics import f1_score
@@ -190,14 +213,12 @@ def finetune(
         return macro_f1(dev_gold, logits.argmax(-1).tolist())
 
     stop = False
+    lengths = [len(r["reply"]) + len(r.get("disclosure") or "") for r in train]
     while step < total and not stop:
-        order = list(range(len(train)))
-        rng.shuffle(order)
-        for start in range(0, len(order), config.batch_size):
+        for idx in epoch_batches(lengths, config.batch_size, rng, config.group_by_length):
             if step >= total:
                 break
             model.train()
-            idx = order[start : start + config.batch_size]
             pairs = []
             for i in idx:
                 d = train[i].get("disclosure")
