@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.labels import LABELS
-from training.data import ANNOTATIONS_DIR, AUTHORED_DIR
+from training.data import ANNOTATIONS_DIR, AUTHORED_DIR, majority_label
 
 AUTHORED_FILES = sorted(AUTHORED_DIR.glob("*.jsonl"))
 ANNOTATION_FILES = sorted(ANNOTATIONS_DIR.glob("*.jsonl"))
@@ -112,9 +112,17 @@ def test_authored_counts(authored):
 def test_annotation_rows_have_the_schema(annotations):
     problems = []
     for where, row in annotations:
-        if set(row) != ANNOTATION_KEYS:
+        if set(row) - {"votes"} != ANNOTATION_KEYS:
             problems.append(f"{where}: keys {sorted(row)}")
             continue
+        if "votes" in row:
+            votes = row["votes"]
+            if not isinstance(votes, list) or len(votes) not in (2, 3) or any(v is not None and v not in LABELS for v in votes):
+                problems.append(f"{where}: votes {votes!r}")
+            elif row["label"] != majority_label(votes):
+                problems.append(f"{where}: label {row['label']!r} is not the majority of {votes}")
+            elif len(votes) == 3 and votes[0] == votes[1]:
+                problems.append(f"{where}: a third vote although the first two agree")
         if not isinstance(row["source"], str) or not isinstance(row["ref"], str) or not row["ref"]:
             problems.append(f"{where}: source/ref")
         if row["label"] is not None and row["label"] not in LABELS:
@@ -147,6 +155,14 @@ def test_annotation_refs_resolve(annotations, data_dir):
         if not rec.reply.strip():
             missing.append(f"{where}: empty reply")
     assert not missing, "\n".join(missing[:20])
+
+
+def test_majority_label():
+    assert majority_label(["validating", "validating"]) == "validating"
+    assert majority_label(["validating", "invalidating", "invalidating"]) == "invalidating"
+    assert majority_label(["validating", "invalidating", "self-centering"]) is None
+    assert majority_label([None, None, "validating"]) is None
+    assert majority_label([]) is None
 
 
 # --- the assembled corpus ------------------------------------------------------------

@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from analyzer.labels import LABELS
@@ -215,6 +215,28 @@ def load_corpus(data_dir: Path | None = None, include_public: bool = True):
     return to_dataset_dict(corpus_records(data_dir, include_public))
 
 
+def majority_label(votes: Sequence[str | None]) -> str | None:
+    """The label at least two annotators chose (None if there is no such label)."""
+    counts = Counter(v for v in votes if v)
+    if not counts:
+        return None
+    label, n = counts.most_common(1)[0]
+    return label if n >= 2 else None
+
+
+def double_annotation_stats(folder: Path = ANNOTATIONS_DIR) -> dict:
+    """Agreement of the blind double annotation (rows with ``votes``: first, second[, third])."""
+    rows = [r for r in iter_annotations(folder) if r.get("votes")]
+    agreed = sum(1 for r in rows if r["votes"][0] == r["votes"][1])
+    return {
+        "items": len(rows),
+        "first_two_agree": round(agreed / len(rows), 3) if rows else None,
+        "third_vote": sum(1 for r in rows if len(r["votes"]) > 2),
+        "changed_label": sum(1 for r in rows if r["label"] and r["label"] != r["votes"][0]),
+        "rejected_no_majority": sum(1 for r in rows if r["label"] is None),
+    }
+
+
 def corpus_stats(records: list[dict]) -> dict:
     """Counts for ``reply-analyzer data stats``."""
     return {
@@ -225,4 +247,5 @@ def corpus_stats(records: list[dict]) -> dict:
         "by_source": dict(sorted(Counter(f"{r['source']}/{r['origin']}" for r in records).items())),
         "by_split": dict(sorted(Counter(r["split"] for r in records).items())),
         "hard_in_test": sum(1 for r in records if r["split"] == "test" and r.get("hard")),
+        "double_annotation": double_annotation_stats(),
     }

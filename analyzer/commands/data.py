@@ -26,6 +26,13 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print the counts
 
     console = Console()
     console.print(f"total {result['total']}  splits {result['by_split']}  hard items in test {result['hard_in_test']}")
+    double = result["double_annotation"]
+    if double["items"]:
+        console.print(
+            f"double-annotated (blind) {double['items']}: first two agree {double['first_two_agree']:.1%}, "
+            f"third vote {double['third_vote']}, label changed {double['changed_label']}, "
+            f"rejected (no majority) {double['rejected_no_majority']}"
+        )
     for key in ("by_label", "train_by_label", "test_by_label", "by_source"):
         t = Table(title=key)
         t.add_column("name")
