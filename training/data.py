@@ -161,8 +161,13 @@ def assemble(curated: Iterable[dict], mapped: Iterable[dict], mapped_cap: dict[s
     return out
 
 
-def corpus_records(data_dir: Path | None = None, include_public: bool = True) -> list[dict]:
-    """All corpus records with their split. Public parts need ``../shared/data``."""
+def corpus_records(
+    data_dir: Path | None = None, include_public: bool = True, mapped_cap: dict[str, int] | None = None
+) -> list[dict]:
+    """All corpus records with their split. Public parts need ``../shared/data``.
+
+    ``mapped_cap`` overrides :data:`MAPPED_CAP` (rule-mapped train records per label).
+    """
     curated: list[dict] = list(iter_authored())
     mapped: list[dict] = []
     if include_public:
@@ -171,7 +176,7 @@ def corpus_records(data_dir: Path | None = None, include_public: bool = True) ->
         data_dir = data_dir or shared_data_dir()
         curated.extend(iter_reviewed(data_dir))
         mapped = _stable_shuffle(iter_mapped(data_dir))
-    return assemble(curated, mapped)
+    return assemble(curated, mapped, mapped_cap)
 
 
 def _stable_shuffle(records: Iterable[dict]) -> list[dict]:

@@ -169,11 +169,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF baseline")
     parser.add_argument("--mapped-weight", type=float, default=TrainConfig.mapped_weight,
                         help="loss weight of rule-mapped public records (curated records weigh 1)")
+    parser.add_argument("--mapped-cap", type=int, default=None,
+                        help="at most this many rule-mapped records per label (default: training.data.MAPPED_CAP)")
     args = parser.parse_args(argv)
 
-    from training.data import corpus_records
+    from training.data import LABELS, MAPPED_CAP, corpus_records
 
-    records = corpus_records(include_public=not args.no_public)
+    cap = None if args.mapped_cap is None else {label: min(args.mapped_cap, MAPPED_CAP[label]) for label in LABELS}
+    records = corpus_records(include_public=not args.no_public, mapped_cap=cap)
     split = {s: [r for r in records if r["split"] == s] for s in ("train", "dev", "test")}
     print({s: len(v) for s, v in split.items()})
     config = TrainConfig(epochs=args.epochs, seed=args.seed, mapped_weight=args.mapped_weight)
