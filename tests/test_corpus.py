@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.labels import LABELS
-from training.data import ANNOTATIONS_DIR, AUTHORED_DIR, majority_label
+from training.data import ANNOTATIONS_DIR, AUTHORED_DIR, cohen_kappa, majority_label
 
 AUTHORED_FILES = sorted(AUTHORED_DIR.glob("*.jsonl"))
 ANNOTATION_FILES = sorted(ANNOTATIONS_DIR.glob("*.jsonl"))
@@ -155,6 +155,13 @@ def test_annotation_refs_resolve(annotations, data_dir):
         if not rec.reply.strip():
             missing.append(f"{where}: empty reply")
     assert not missing, "\n".join(missing[:20])
+
+
+def test_cohen_kappa():
+    assert cohen_kappa(["a", "b", "a", "b"], ["a", "b", "a", "b"]) == 1.0
+    assert cohen_kappa(["a", "a", "b", "b"], ["a", "b", "a", "b"]) == 0.0
+    assert cohen_kappa([], []) is None
+    assert abs(cohen_kappa(["a", "a", "a", "b"], ["a", "a", "b", "b"]) - 0.5) < 1e-9
 
 
 def test_majority_label():

@@ -63,6 +63,23 @@ def authored_table(folder: Path = AUTHORED_DIR) -> tuple[list[list[object]], dic
     return out, overall
 
 
+def rule_agreement(path: Path = ANNOTATIONS_DIR / "mapped-review.jsonl", data_dir: Path | None = None) -> dict:
+    """How often the mapping rules' label matches the reviewed label on reviewed mapped records."""
+    from training.sources import iter_all
+    from training.sources.paths import shared_data_dir
+
+    reviewed = {(r["source"], r["ref"]): r["label"] for r in _rows(path) if r.get("label")}
+    rule = {(rec.source, rec.ref): rec.label for rec in iter_all(data_dir or shared_data_dir()) if rec.label}
+    both = [key for key in reviewed if key in rule]
+    by_source: dict[str, list[int]] = {}
+    for key in both:
+        counts = by_source.setdefault(key[0], [0, 0])
+        counts[0] += reviewed[key] == rule[key]
+        counts[1] += 1
+    agree = sum(c[0] for c in by_source.values())
+    return {"agree": agree, "items": len(both), "by_source": by_source}
+
+
 def markdown(headers: list[str], rows: list[list[object]]) -> str:
     """A markdown table."""
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
@@ -83,6 +100,10 @@ def main() -> None:
     print("speakers: " + ", ".join(f"{s} {speakers[s]}" for s in TOP_SPEAKERS) + f", {len(speakers) - len(TOP_SPEAKERS)} others {other}")
     top = ", ".join(f"{t} {c}" for t, c in overall["topic"].most_common(12))
     print(f"topics: {len(overall['topic'])} distinct (folded names); most common: {top}")
+    if (ANNOTATIONS_DIR / "mapped-review.jsonl").exists():
+        agreement = rule_agreement()
+        per = ", ".join(f"{s} {a}/{n}" for s, (a, n) in sorted(agreement["by_source"].items()))
+        print(f"mapped-review: rule label = reviewed label on {agreement['agree']}/{agreement['items']} ({per})")
 
 
 if __name__ == "__main__":

@@ -229,13 +229,34 @@ def majority_label(votes: Sequence[str | None]) -> str | None:
     return label if n >= 2 else None
 
 
+def cohen_kappa(first: Sequence[str | None], second: Sequence[str | None]) -> float | None:
+    """Cohen's kappa of two annotators' labels (a rejection, ``None``, counts as a category)."""
+    n = len(first)
+    if n == 0:
+        return None
+    observed = sum(a == b for a, b in zip(first, second)) / n
+    fa, fb = Counter(first), Counter(second)
+    expected = sum(fa[k] * fb[k] for k in fa) / (n * n)
+    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+
+
 def double_annotation_stats(folder: Path = ANNOTATIONS_DIR) -> dict:
     """Agreement of the blind double annotation (rows with ``votes``: first, second[, third])."""
-    rows = [r for r in iter_annotations(folder) if r.get("votes")]
-    agreed = sum(1 for r in rows if r["votes"][0] == r["votes"][1])
+    rows = list({(r["source"], r["ref"]): r for r in iter_annotations(folder) if r.get("votes")}.values())
+
+    def agreement(subset: list[dict]) -> dict:
+        first = [r["votes"][0] for r in subset]
+        second = [r["votes"][1] for r in subset]
+        kappa = cohen_kappa(first, second)
+        return {
+            "items": len(subset),
+            "first_two_agree": round(sum(a == b for a, b in zip(first, second)) / len(subset), 3) if subset else None,
+            "kappa": None if kappa is None else round(kappa, 3),
+        }
+
     return {
-        "items": len(rows),
-        "first_two_agree": round(agreed / len(rows), 3) if rows else None,
+        **agreement(rows),
+        "by_source": {s: agreement([r for r in rows if r["source"] == s]) for s in sorted({r["source"] for r in rows})},
         "third_vote": sum(1 for r in rows if len(r["votes"]) > 2),
         "changed_label": sum(1 for r in rows if r["label"] and r["label"] != r["votes"][0]),
         "rejected_no_majority": sum(1 for r in rows if r["label"] is None),

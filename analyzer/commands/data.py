@@ -29,7 +29,8 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print the counts
     double = result["double_annotation"]
     if double["items"]:
         console.print(
-            f"double-annotated (blind) {double['items']}: first two agree {double['first_two_agree']:.1%}, "
+            f"double-annotated (blind) {double['items']}: first two agree {double['first_two_agree']:.1%} "
+            f"(kappa {double['kappa']:.2f}), "
             f"third vote {double['third_vote']}, label changed {double['changed_label']}, "
             f"rejected (no majority) {double['rejected_no_majority']}"
         )
