@@ -27,7 +27,17 @@ def main() -> None:
     from training.evaluate import evaluate_model, metrics_from_probs
 
     records = [r for r in corpus_records() if r["split"] == args.split]
-    model = evaluate_model(args.model, records)
+    from analyzer.labels import LABEL2ID
+    from analyzer.model import ReplyClassifier
+    from training.metrics import bootstrap_macro_f1_interval
+
+    probs = ReplyClassifier.load(args.model).predict_proba([(r.get("disclosure"), r["reply"]) for r in records], batch_size=64)
+    model = metrics_from_probs(records, probs)
+    gold = [LABEL2ID[r["label"]] for r in records]
+    pred = probs.argmax(axis=1).tolist()
+    hard_idx = [i for i, r in enumerate(records) if r.get("hard")]
+    ci_all = bootstrap_macro_f1_interval(gold, pred)
+    ci_hard = bootstrap_macro_f1_interval([gold[i] for i in hard_idx], [pred[i] for i in hard_idx])
     reply_only = evaluate_model(args.model, [{**r, "disclosure": None} for r in records])
     base = None
     if (args.model / BASELINE_FILE).is_file():
@@ -35,15 +45,16 @@ def main() -> None:
 
     def row(name, value, target="", ok=None):
         mark = "" if ok is None else ("ok" if ok else "MISSED")
-        print(f"{name:<34} {value:>10} {target:>10} {mark:>7}")
+        print(f"{name:<38} {value:>10} {target:>10} {mark:>7}")
 
     print(f"model {args.model}  split {args.split}  n={model['n']}")
-    print(f"{'measure':<34} {'value':>10} {'target':>10} {'':>7}")
+    print(f"{'measure':<38} {'value':>10} {'target':>10} {'':>7}")
     row("macro-F1", f"{model['macro_f1']:.3f}", ">= 0.85", model["macro_f1"] >= TARGETS["macro_f1"])
     for label, v in model["per_label"].items():
         row(f"  F1 {label}", f"{v['f1']:.3f}", ">= 0.75", v["f1"] >= TARGETS["label_f1"])
     hard = model.get("hard", {}).get("macro_f1", float("nan"))
     row(f"hard items macro-F1 (n={model.get('hard', {}).get('n', 0)})", f"{hard:.3f}", ">= 0.75", hard >= TARGETS["hard_macro_f1"])
+    row("  95% bootstrap interval, all / hard", f"{ci_all[0]:.3f}-{ci_all[1]:.3f} / {ci_hard[0]:.3f}-{ci_hard[1]:.3f}")
     row("expected calibration error", f"{model['ece']:.3f}", "<= 0.05", model["ece"] <= TARGETS["ece"])
     row("macro-F1, reply only (no disclosure)", f"{reply_only['macro_f1']:.3f}")
     if base:

@@ -42,3 +42,23 @@ def grouped_metrics(groups: Sequence[str], gold: Sequence[int], pred: Sequence[i
         m = classification_metrics([gold[i] for i in ids], [pred[i] for i in ids])
         out[g] = {"n": m["n"], "accuracy": m["accuracy"], "macro_f1": m["macro_f1"]}
     return out
+
+
+def bootstrap_macro_f1_interval(
+    gold: Sequence[int], pred: Sequence[int], n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of macro-F1 (items resampled with replacement, seeded)."""
+    from sklearn.metrics import f1_score
+
+    gold_a, pred_a = np.asarray(gold), np.asarray(pred)
+    if len(gold_a) == 0:
+        return (float("nan"), float("nan"))
+    rng = np.random.default_rng(seed)
+    labels = list(range(len(LABELS)))
+    scores = []
+    for _ in range(n_resamples):
+        idx = rng.integers(0, len(gold_a), len(gold_a))
+        scores.append(f1_score(gold_a[idx], pred_a[idx], labels=labels, average="macro", zero_division=0))
+    alpha = (1 - confidence) / 2
+    low, high = np.quantile(scores, [alpha, 1 - alpha])
+    return float(low), float(high)

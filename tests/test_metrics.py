@@ -1,0 +1,28 @@
+"""Evaluation metrics: per-label scores and the bootstrap interval of macro-F1."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from training.metrics import bootstrap_macro_f1_interval, classification_metrics
+
+
+def test_perfect_predictions_have_a_point_interval():
+    gold = [0, 1, 2, 3] * 10
+    assert bootstrap_macro_f1_interval(gold, gold, n_resamples=50) == (1.0, 1.0)
+
+
+def test_interval_brackets_the_point_estimate_and_is_seeded():
+    rng = np.random.default_rng(3)
+    gold = rng.integers(0, 4, 400).tolist()
+    pred = [g if rng.random() < 0.7 else int(rng.integers(0, 4)) for g in gold]
+    point = classification_metrics(gold, pred)["macro_f1"]
+    low, high = bootstrap_macro_f1_interval(gold, pred, n_resamples=300)
+    assert low < point < high
+    assert high - low < 0.2
+    assert bootstrap_macro_f1_interval(gold, pred, n_resamples=300) == (low, high)
+
+
+def test_empty_input_gives_nan():
+    low, high = bootstrap_macro_f1_interval([], [])
+    assert np.isnan(low) and np.isnan(high)
