@@ -1,0 +1,32 @@
+"""The shipped default model folder: complete, no pickles, within the size budget, metrics recorded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from analyzer.labels import LABELS
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
+MAX_BYTES = 40_000_000  # issue 4: the shipped folder holds what inference needs, <= 40 MB
+
+
+def test_folder_has_what_inference_needs_and_no_pickles():
+    names = {p.name for p in MODEL_DIR.iterdir()}
+    assert {"model.onnx", "tokenizer.json", "config.json", "metrics.json", "MODEL_CARD.md"} <= names
+    assert not any(n.endswith((".bin", ".pkl", ".pickle", ".pt", ".pth")) for n in names)
+
+
+def test_folder_fits_the_size_budget():
+    size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
+    assert size <= MAX_BYTES, f"models/default is {size / 1e6:.1f} MB, budget {MAX_BYTES / 1e6:.0f} MB"
+
+
+def test_metrics_and_card_agree():
+    metrics = json.loads((MODEL_DIR / "metrics.json").read_text())
+    config = json.loads((MODEL_DIR / "config.json").read_text())
+    assert list(config["labels"]) == list(LABELS)
+    assert set(metrics["test"]["per_label"]) == set(LABELS)
+    card = (MODEL_DIR / "MODEL_CARD.md").read_text()
+    assert f"{metrics['test']['macro_f1']:.3f}" in card
+    assert "non-commercial" in card.lower()
