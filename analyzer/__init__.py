@@ -15,7 +15,7 @@ __all__ = ["LABELS", "Analysis", "Analyzer", "Cue"]
 
 if TYPE_CHECKING:
     from analyzer.analysis import Analysis, Analyzer
-    from analyzer.cues import Cue
+    from analyzer.cue_span import Cue
 
 
 def __getattr__(name: str):
@@ -24,7 +24,7 @@ def __getattr__(name: str):
 
         return getattr(analysis, name)
     if name == "Cue":
-        from analyzer.cues import Cue
+        from analyzer.cue_span import Cue
 
         return Cue
     raise AttributeError(f"module 'analyzer' has no attribute {name!r}")

@@ -26,27 +26,13 @@ from spacy.tokens import Doc
 
 from analyzer.cue_patterns import CUE_DATA_DIR, CuePattern, Lexicon, load_cue_patterns
 from analyzer.cue_scope import ScopeRules, sentence_of
+from analyzer.cue_span import Cue
 from analyzer.imperative import ImperativeDetector, ImperativeRules
 from analyzer.labels import check_label
 
 IMPERATIVE_CUE = "imperative"
 IMPERATIVE_CUE_LABEL = "advice-giving"
 _JOINERS = frozenset({"and", "then", "&", "n", "an", "+"})
-
-
-@dataclass(frozen=True, slots=True)
-class Cue:
-    """A labelled span of the reply; ``start``/``end`` are character offsets into it."""
-
-    text: str
-    start: int
-    end: int
-    label: str
-    cue: str
-
-    def to_dict(self) -> dict:
-        """The JSON form used by ``Analysis.to_dict()`` and the CLI."""
-        return {"text": self.text, "start": self.start, "end": self.end, "label": self.label, "cue": self.cue}
 
 
 @dataclass(frozen=True, slots=True)

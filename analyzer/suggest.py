@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from analyzer.cues import Cue
+from analyzer.cue_span import Cue
 
 DATA_DIR = Path(__file__).with_name("data")
 

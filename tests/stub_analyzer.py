@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from analyzer.cue_span import Cue
 from analyzer.labels import LABELS
 
 RULES = (
@@ -21,22 +22,10 @@ RULES = (
 
 
 @dataclass(frozen=True)
-class StubCue:
-    text: str
-    start: int
-    end: int
-    label: str
-    cue: str
-
-    def to_dict(self) -> dict:
-        return {"text": self.text, "start": self.start, "end": self.end, "label": self.label, "cue": self.cue}
-
-
-@dataclass(frozen=True)
 class StubAnalysis:
     label: str
     scores: dict[str, float]
-    cues: list[StubCue] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"label": self.label, "scores": self.scores, "cues": [c.to_dict() for c in self.cues]}
@@ -51,7 +40,7 @@ class StubAnalyzer:
     def analyze_many(self, pairs: Iterable[tuple[str | None, str]], batch_size: int = 64) -> Iterator[StubAnalysis]:
         for disclosure, reply in pairs:
             self.seen.append((disclosure, reply))
-            cues = [StubCue(m.group(), m.start(), m.end(), label, name)
+            cues = [Cue(m.group(), m.start(), m.end(), label, name)
                     for label, name, rx in RULES for m in rx.finditer(reply)]
             label = cues[0].label if cues else "validating"
             scores = {lab: (0.7 if lab == label else 0.1) for lab in LABELS}
