@@ -22,23 +22,23 @@ def main() -> None:
     parser.add_argument("--split", default="test", choices=["dev", "test"])
     args = parser.parse_args()
 
-    from training.baseline import BASELINE_FILE, Baseline
-    from training.data import corpus_records
-    from training.evaluate import evaluate_model, metrics_from_probs
-
-    records = [r for r in corpus_records() if r["split"] == args.split]
     from analyzer.labels import LABEL2ID
     from analyzer.model import ReplyClassifier
+    from training.baseline import BASELINE_FILE, Baseline
+    from training.data import corpus_records
+    from training.evaluate import metrics_from_probs
     from training.metrics import bootstrap_macro_f1_interval
 
-    probs = ReplyClassifier.load(args.model).predict_proba([(r.get("disclosure"), r["reply"]) for r in records], batch_size=64)
+    records = [r for r in corpus_records() if r["split"] == args.split]
+    classifier = ReplyClassifier.load(args.model)
+    probs = classifier.predict_proba([(r.get("disclosure"), r["reply"]) for r in records], batch_size=64)
     model = metrics_from_probs(records, probs)
     gold = [LABEL2ID[r["label"]] for r in records]
     pred = probs.argmax(axis=1).tolist()
     hard_idx = [i for i, r in enumerate(records) if r.get("hard")]
     ci_all = bootstrap_macro_f1_interval(gold, pred)
     ci_hard = bootstrap_macro_f1_interval([gold[i] for i in hard_idx], [pred[i] for i in hard_idx])
-    reply_only = evaluate_model(args.model, [{**r, "disclosure": None} for r in records])
+    reply_only = metrics_from_probs(records, classifier.predict_proba([(None, r["reply"]) for r in records], batch_size=64))
     base = None
     if (args.model / BASELINE_FILE).is_file():
         base = metrics_from_probs(records, Baseline.load(args.model).predict_proba([r["reply"] for r in records]))
