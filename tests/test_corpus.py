@@ -183,6 +183,18 @@ def test_test_split_is_curated_and_covers_every_label(records):
     assert not short, f"test items per label below {MIN_TEST_PER_LABEL}: {short}"
 
 
+def test_reviewed_records_carry_their_votes_as_soft_targets(records):
+    from training.finetune import soft_targets
+
+    voted = [r for r in records if r["votes"]]
+    assert voted and all(r["origin"] == "reviewed" for r in voted)
+    assert all(not r["votes"] for r in records if r["origin"] != "reviewed")
+    targets = soft_targets(voted)
+    # The majority label always holds the largest share of a record's target.
+    assert all(t[LABELS.index(r["label"])] == t.max() for r, t in zip(voted, targets))
+    assert sum(1 for t in targets if t.max() < 1.0) > 100
+
+
 def test_data_stats_cli(records, monkeypatch):
     from typer.testing import CliRunner
 

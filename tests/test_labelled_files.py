@@ -25,6 +25,16 @@ def test_reads_jsonl_and_csv(tmp_path):
     assert records[0]["disclosure"] is None and records[0]["source"] == "user"
     assert records[1]["secondary"] == ["advice-giving"]
     assert records[1]["id"] == "b:2"
+    assert records[0]["votes"] == [] and records[1]["votes"] == []
+
+
+def test_votes_are_kept_with_rejects_as_empty(tmp_path):
+    j = write(tmp_path, "v.jsonl", json.dumps({"reply": "at least you tried", "label": "invalidating",
+                                               "votes": ["invalidating", None, "validating"]}) + "\n")
+    c = write(tmp_path, "v.csv", 'reply,label,votes\n"me too",self-centering,"self-centering;validating"\n')
+    records = read_labelled([j, c])
+    assert records[0]["votes"] == ["invalidating", "", "validating"]
+    assert records[1]["votes"] == ["self-centering", "validating"]
 
 
 @pytest.mark.parametrize(
@@ -39,6 +49,8 @@ def test_reads_jsonl_and_csv(tmp_path):
         ('{"reply": "ok", "label": "validating", "split": "holdout"}\n', "'split' must be"),
         ('{"reply": "ok", "label": "validating", "secondary": ["x"]}\n', "unknown secondary label"),
         ('{"reply": "ok", "label": ["validating"]}\n', "a.jsonl:1: 'label' must be text"),
+        ('{"reply": "ok", "label": "validating", "votes": ["validating", "kind"]}\n', "a.jsonl:1: unknown vote 'kind'"),
+        ('{"reply": "ok", "label": "validating", "votes": 3}\n', "a.jsonl:1: 'votes' must be a list"),
         ('{"reply": "ok", "label": "validating", "split": ["test"]}\n', "'split' must be"),
         ("", "no records (empty file)"),
     ],

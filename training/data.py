@@ -33,7 +33,7 @@ DEV_SHARE = 0.10
 MAPPED_CAP = {"advice-giving": 2400, "invalidating": 600, "self-centering": 400, "validating": 2400}
 
 _SPACE = re.compile(r"\s+")
-COLUMNS = ("id", "disclosure", "reply", "label", "secondary", "source", "origin", "hard", "style", "split")
+COLUMNS = ("id", "disclosure", "reply", "label", "secondary", "source", "origin", "hard", "style", "votes", "split")
 
 
 def normalise_text(text: str) -> str:
@@ -73,6 +73,7 @@ def iter_authored(folder: Path = AUTHORED_DIR) -> Iterator[dict]:
                 "origin": "authored",
                 "hard": bool(raw.get("hard", False)),
                 "style": raw.get("style") or "",
+                "votes": [],
             }
 
 
@@ -102,6 +103,8 @@ def iter_reviewed(data_dir: Path, folder: Path = ANNOTATIONS_DIR) -> Iterator[di
             "origin": "reviewed",
             "hard": bool(raw.get("hard", False)),
             "style": "",
+            # The blind annotators' labels (None: "reject"); training can use them as soft targets.
+            "votes": [v or "" for v in raw.get("votes") or []],
         }
 
 
@@ -123,6 +126,7 @@ def iter_mapped(data_dir: Path) -> Iterator[dict]:
             "origin": "mapped",
             "hard": False,
             "style": "",
+            "votes": [],
         }
 
 
@@ -199,6 +203,7 @@ def to_dataset_dict(records: list[dict]):
             "origin": Value("string"),
             "hard": Value("bool"),
             "style": Value("string"),
+            "votes": Sequence(Value("string")),
         }
     )
     parts = {}
@@ -208,6 +213,7 @@ def to_dataset_dict(records: list[dict]):
         columns["label"] = [LABELS.index(r["label"]) for r in rows]
         columns["hard"] = [bool(r.get("hard")) for r in rows]
         columns["style"] = [r.get("style") or "" for r in rows]
+        columns["votes"] = [list(r.get("votes") or []) for r in rows]
         parts[split] = Dataset.from_dict(columns, features=features)
     return DatasetDict(parts)
 

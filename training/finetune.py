@@ -1,8 +1,10 @@
 """Fine-tune the packaged MiniLM encoder as a (disclosure, reply) pair classifier.
 
-A plain torch loop (no Trainer): seeded, class-weighted cross-entropy, disclosure dropout
-so the model also works on a reply alone, dev evaluation every ``eval_every`` steps with
-best-checkpoint selection and early stopping on dev macro-F1.
+A plain torch loop (no Trainer): seeded, class-weighted cross-entropy (towards the
+annotators' vote shares where a record has votes), disclosure dropout so the model also
+works on a reply alone, dev evaluation every ``eval_every`` steps with best-checkpoint
+selection and early stopping on dev macro-F1, and a uniform average of the weight
+snapshots of the last part of training, kept when it does as well on dev.
 """
 
 from __future__ import annotations
@@ -44,6 +46,12 @@ class TrainConfig:
     group_by_length: bool = True
     # Loss weight of rule-mapped (unreviewed, noisier) public records relative to curated ones.
     mapped_weight: float = 0.5
+    # Train towards the annotators' vote shares where a record has blind votes (else one-hot).
+    soft_labels: bool = True
+    # Average weight snapshots (every ``average_every`` steps) over this final share of
+    # training; the average replaces the best single checkpoint when it scores as well on dev.
+    average_tail: float = 0.34
+    average_every: int = 50
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -106,6 +114,51 @@ def class_weights(labels: Sequence[int], scheme: str = "sqrt-inverse") -> list[f
     else:
         w = 1.0 / np.sqrt(counts)
     return list(w / w.mean())
+
+
+def soft_targets(records: Sequence[dict], use_votes: bool = True) -> np.ndarray:
+    """Target distribution per record: the share of each label among its annotators' votes.
+
+    Records without at least two labelled votes (or with ``use_votes`` off) get a one-hot
+    target on ``label``; "reject" votes (empty) are ignored.
+    """
+    out = np.zeros((len(records), len(LABELS)), dtype=np.float32)
+    for i, r in enumerate(records):
+        votes = [v for v in (r.get("votes") or []) if v in LABEL2ID]
+        if use_votes and len(votes) >= 2:
+            for v in votes:
+                out[i, LABEL2ID[v]] += 1.0 / len(votes)
+        else:
+            out[i, LABEL2ID[r["label"]]] = 1.0
+    return out
+
+
+class WeightAverager:
+    """Running uniform average of a model's floating-point weights (tail / SWA-style averaging)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.sums: dict = {}
+
+    def add(self, model) -> None:
+        import torch
+
+        with torch.no_grad():
+            for name, tensor in model.state_dict().items():
+                if not tensor.is_floating_point():
+                    continue
+                if name in self.sums:
+                    self.sums[name] += tensor.detach().double()
+                else:
+                    self.sums[name] = tensor.detach().double().clone()
+        self.count += 1
+
+    def state_dict(self, model) -> dict:
+        """``model``'s state with every floating-point tensor replaced by its average."""
+        state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        for name, total in self.sums.items():
+            state[name] = (total / self.count).to(state[name].dtype)
+        return state
 
 
 def encode_batch(tokenizer, pairs: Sequence[tuple[str | None, str]], max_length: int):
@@ -185,7 +238,7 @@ def finetune(
     tokenizer, model = load_base(base)
     y_train = [LABEL2ID[r["label"]] for r in train]
     weights = torch.tensor(class_weights(y_train, config.class_weighting), dtype=torch.float32)
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights, reduction="none")
+    targets = torch.from_numpy(soft_targets(train, config.soft_labels))
     sample_w = [config.mapped_weight if r.get("origin") == "mapped" else 1.0 for r in train]
 
     steps_per_epoch = math.ceil(len(train) / config.batch_size)
@@ -205,6 +258,8 @@ def finetune(
     dev_pairs = [(r.get("disclosure"), r["reply"]) for r in dev]
     dev_gold = [LABEL2ID[r["label"]] for r in dev]
     best_f1, best_state, bad_evals = -1.0, None, 0
+    averager = WeightAverager()
+    average_from = total - int(total * config.average_tail) if config.average_tail > 0 else total + 1
     history: list[dict] = []
     step, started, running = 0, time.time(), 0.0
 
@@ -227,15 +282,18 @@ def finetune(
                 pairs.append((d, train[i]["reply"]))
             batch = encode_batch(tokenizer, pairs, config.max_length)
             labels = torch.tensor([y_train[i] for i in idx])
-            sw = torch.tensor([sample_w[i] for i in idx])
-            # Weighted mean: the loss already carries class weights; normalise by class x sample weights.
-            loss = (loss_fn(model(**batch).logits, labels) * sw).sum() / (sw * weights[labels]).sum()
+            # Each item weighs (class weight of its label) x (sample weight); weighted mean.
+            w = torch.tensor([sample_w[i] for i in idx]) * weights[labels]
+            log_probs = torch.log_softmax(model(**batch).logits, dim=-1)
+            loss = (-(targets[idx] * log_probs).sum(-1) * w).sum() / w.sum()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad()
             step += 1
+            if step >= average_from and (step % config.average_every == 0 or step == total):
+                averager.add(model)
             running = loss.item() if step == 1 else 0.95 * running + 0.05 * loss.item()
             event = {"step": step, "total": total, "loss": running, "dev_macro_f1": None}
             if dev and (step % config.eval_every == 0 or step == total):
@@ -253,6 +311,17 @@ def finetune(
                 on_step(event)
             if stop:
                 break
+    if averager.count >= 2 and dev and not stop:
+        single_state = best_state or {k: v.detach().clone() for k, v in model.state_dict().items()}
+        model.load_state_dict(averager.state_dict(model))
+        f1 = evaluate_dev()
+        history.append({"step": step, "averaged_snapshots": averager.count, "dev_macro_f1": f1})
+        if f1 >= best_f1:
+            best_f1, best_state = f1, None
+        else:
+            best_state = single_state
+    elif averager.count >= 2 and not dev:
+        best_state = averager.state_dict(model)
     if best_state is not None:
         model.load_state_dict(best_state)
     model.eval()

@@ -27,6 +27,20 @@ def _clean_secondary(value: object, where: str) -> list[str]:
     return value
 
 
+def _clean_votes(value: object, where: str) -> list[str]:
+    """Optional annotators' labels (``""``/null: that annotator rejected the item)."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = [v.strip() for v in value.replace(";", ",").split(",")]
+    if not isinstance(value, list) or not all(v is None or isinstance(v, str) for v in value):
+        raise LabelledDataError(f"{where}: 'votes' must be a list of labels")
+    for v in value:
+        if v and v not in LABEL2ID:
+            raise LabelledDataError(f"{where}: unknown vote {v!r} (expected {', '.join(LABELS)})")
+    return [v or "" for v in value]
+
+
 def normalise_record(raw: dict, where: str, default_id: str, require_label: bool = True) -> dict:
     """Validate one raw row and return it in the DESIGN.md record schema (extra keys kept)."""
     reply = raw.get("reply")
@@ -52,6 +66,7 @@ def normalise_record(raw: dict, where: str, default_id: str, require_label: bool
         reply=reply,
         label=label or None,
         secondary=_clean_secondary(raw.get("secondary"), where),
+        votes=_clean_votes(raw.get("votes"), where),
         source=str(raw.get("source") or "user"),
         split=split,
     )

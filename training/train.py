@@ -171,6 +171,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="loss weight of rule-mapped public records (curated records weigh 1)")
     parser.add_argument("--mapped-cap", type=int, default=None,
                         help="at most this many rule-mapped records per label (default: training.data.MAPPED_CAP)")
+    parser.add_argument("--no-soft-labels", action="store_true",
+                        help="train on one-hot majority labels, not the annotators' vote shares")
+    parser.add_argument("--average-tail", type=float, default=TrainConfig.average_tail,
+                        help="share of training at the end whose weight snapshots are averaged (0: off)")
     args = parser.parse_args(argv)
 
     from training.data import LABELS, MAPPED_CAP, corpus_records
@@ -179,7 +183,10 @@ def main(argv: list[str] | None = None) -> None:
     records = corpus_records(include_public=not args.no_public, mapped_cap=cap)
     split = {s: [r for r in records if r["split"] == s] for s in ("train", "dev", "test")}
     print({s: len(v) for s, v in split.items()})
-    config = TrainConfig(epochs=args.epochs, seed=args.seed, mapped_weight=args.mapped_weight)
+    config = TrainConfig(
+        epochs=args.epochs, seed=args.seed, mapped_weight=args.mapped_weight,
+        soft_labels=not args.no_soft_labels, average_tail=args.average_tail,
+    )
     on_step, progress = _rich_progress()
     with progress:
         metrics = train_model(
