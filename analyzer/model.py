@@ -35,6 +35,9 @@ class ModelConfig:
     temperature: float
     base_model: str
     raw: dict
+    # Per-label offsets added after dividing by the temperature (bias-corrected temperature
+    # scaling, fitted on dev); zeros when the folder has none.
+    logit_bias: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)
 
     @classmethod
     def read(cls, path: Path) -> ModelConfig:
@@ -46,12 +49,16 @@ class ModelConfig:
         labels = tuple(raw.get("labels", ()))
         if labels != LABELS:
             raise ModelFolderError(f"{path}: labels must be {list(LABELS)}, found {list(labels)}")
+        bias = raw.get("logit_bias") or [0.0] * len(LABELS)
+        if not isinstance(bias, list) or len(bias) != len(LABELS) or not all(isinstance(b, (int, float)) for b in bias):
+            raise ModelFolderError(f"{path}: logit_bias must be {len(LABELS)} numbers, found {bias!r}")
         return cls(
             labels=labels,
             max_length=int(raw.get("max_length", 256)),
             temperature=float(raw.get("temperature", 1.0)),
             base_model=str(raw.get("base_model", "")),
             raw=raw,
+            logit_bias=tuple(float(b) for b in bias),
         )
 
 
@@ -69,9 +76,11 @@ def check_model_dir(model_dir: Path) -> None:
         raise ModelFolderError(f"model folder {model_dir} is missing {', '.join(missing)}")
 
 
-def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    """Row-wise softmax of ``logits / temperature`` (numerically stable)."""
+def softmax(logits: np.ndarray, temperature: float = 1.0, bias: Sequence[float] | None = None) -> np.ndarray:
+    """Row-wise softmax of ``logits / temperature + bias`` (numerically stable)."""
     z = logits / temperature
+    if bias is not None:
+        z = z + np.asarray(bias, dtype=z.dtype)
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
@@ -142,5 +151,5 @@ class ReplyClassifier:
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][1]) + len(pairs[i][0] or ""))
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            out[idx] = softmax(self.logits([pairs[i] for i in idx]), self.config.temperature)
+            out[idx] = softmax(self.logits([pairs[i] for i in idx]), self.config.temperature, self.config.logit_bias)
         return out

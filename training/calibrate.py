@@ -1,4 +1,9 @@
-"""Temperature scaling and calibration error."""
+"""Calibration on dev: temperature scaling, bias-corrected temperature scaling, and ECE.
+
+Bias-corrected temperature scaling (BCTS; Alexandari et al., ICML 2020) fits a temperature
+and one offset per label by dev NLL. The offsets undo the label shift between the training
+mix (heavy in rule-mapped advice and validation) and the curated dev/test distribution.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,48 @@ def fit_temperature(logits: np.ndarray, gold: Sequence[int], low: float = 0.05, 
             a = c
         c, d = b - ratio * (b - a), a + ratio * (b - a)
     return float(np.exp((a + b) / 2))
+
+
+# Per-label offsets are only fitted on a dev split at least this large, with each label present.
+MIN_BIAS_ITEMS = 200
+MIN_BIAS_PER_LABEL = 20
+BIAS_L2 = 1e-3
+
+
+def fit_bias_temperature(logits: np.ndarray, gold: Sequence[int]) -> tuple[float, list[float]]:
+    """Temperature and per-label offsets minimising dev NLL of ``softmax(logits / T + b)``.
+
+    The first offset is fixed at 0 (softmax is shift-invariant); a small L2 penalty keeps
+    the offsets finite when a label is rare.
+    """
+    from scipy.optimize import minimize
+
+    logits = np.asarray(logits, dtype=np.float64)
+    y = np.asarray(gold)
+    k = logits.shape[1]
+
+    def loss(params: np.ndarray) -> float:
+        bias = np.r_[0.0, params[1:]]
+        z = logits / np.exp(params[0]) + bias
+        z = z - z.max(axis=1, keepdims=True)
+        return float(-np.mean(z[np.arange(len(y)), y] - np.log(np.exp(z).sum(axis=1))) + BIAS_L2 * np.sum(bias**2))
+
+    start = np.r_[np.log(fit_temperature(logits, gold)), np.zeros(k - 1)]
+    params = minimize(loss, start, method="L-BFGS-B").x
+    return float(np.exp(params[0])), [0.0] + [float(b) for b in params[1:]]
+
+
+def fit_calibration(logits: np.ndarray, gold: Sequence[int], with_bias: bool = True) -> tuple[float, list[float]]:
+    """Temperature and per-label offsets for a model's dev logits.
+
+    Offsets are fitted (BCTS) when ``with_bias`` and the dev split is large enough and has
+    every label; otherwise only the temperature is fitted and the offsets are 0.
+    """
+    k = logits.shape[1]
+    counts = np.bincount(np.asarray(gold, dtype=int), minlength=k)
+    if with_bias and len(gold) >= MIN_BIAS_ITEMS and counts.min() >= MIN_BIAS_PER_LABEL:
+        return fit_bias_temperature(logits, gold)
+    return fit_temperature(logits, gold), [0.0] * k
 
 
 def expected_calibration_error(probs: np.ndarray, gold: Sequence[int], bins: int = 10) -> float:

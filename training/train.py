@@ -8,6 +8,7 @@ the project corpus (``training.data.load_corpus``). ``reply-analyzer train`` cal
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -16,9 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.labels import LABEL2ID
-from training.calibrate import expected_calibration_error, fit_temperature
+from training.calibrate import expected_calibration_error, fit_calibration
 from training.evaluate import metrics_from_probs
-from training.finetune import TrainConfig, base_encoder_dir, finetune, predict_logits
+from training.finetune import TrainConfig, base_encoder_dir, finetune, macro_f1, predict_logits
 from training.model_folder import save_model_folder
 from analyzer.model import softmax
 
@@ -46,6 +47,7 @@ def train_model(
     base: Path | None = None,
     on_step: Callable[[dict], None] | None = None,
     baseline: bool = True,
+    label_offsets: bool = False,
 ) -> dict:
     """Fine-tune on ``train``, select and calibrate on ``dev``, report on ``test``, write ``out_dir``.
 
@@ -54,26 +56,16 @@ def train_model(
     started = time.time()
     base = base or base_encoder_dir()
     result = finetune(train, dev, config, base=base, on_step=on_step)
-    calib = dev if dev else train
-    calib_logits = predict_logits(result.model, result.tokenizer, [(r.get("disclosure"), r["reply"]) for r in calib], config.max_length)
-    calib_gold = [LABEL2ID[r["label"]] for r in calib]
-    # Fitting T on training data (or on a handful of dev items) learns overconfidence: keep T = 1.
-    fitted = len(dev) >= MIN_CALIBRATION_ITEMS
-    temperature = fit_temperature(calib_logits, calib_gold) if fitted else 1.0
     metrics: dict = {
         "train_seconds": round(time.time() - started, 1),
         "steps": result.steps,
         "best_dev_macro_f1": result.best_dev_macro_f1,
         "history": result.history,
-        "temperature": temperature,
-        "temperature_fitted_on_dev": fitted,
-        "dev_ece_before": expected_calibration_error(softmax(calib_logits), calib_gold),
-        "dev_ece_after": expected_calibration_error(softmax(calib_logits, temperature), calib_gold),
     }
+    test_logits = None
     if test:
-        # Scored again from the exported ONNX file below; this is the torch fp32 reference.
+        # The torch fp32 reference for the exported ONNX file's test score.
         test_logits = predict_logits(result.model, result.tokenizer, [(r.get("disclosure"), r["reply"]) for r in test], config.max_length)
-        metrics["test_torch_fp32_macro_f1"] = metrics_from_probs(test, softmax(test_logits, temperature))["macro_f1"]
     baseline_model = None
     if baseline and test:
         from training.baseline import train_baseline
@@ -83,7 +75,7 @@ def train_model(
         out_dir,
         result.model,
         result.tokenizer,
-        temperature=temperature,
+        temperature=1.0,
         max_length=config.max_length,
         base_model=DEFAULT_BASE_NAME if base == base_encoder_dir() else str(base),
         train_config=config.to_dict(),
@@ -92,9 +84,59 @@ def train_model(
     )
     if baseline_model is not None:
         baseline_model.save(Path(out_dir))
+    # Fitting calibration on training data (or on a handful of dev items) learns overconfidence.
+    calib = calibrate_folder(Path(out_dir), dev, fit=len(dev) >= MIN_CALIBRATION_ITEMS, with_bias=label_offsets)
+    if test_logits is not None:
+        probs = softmax(test_logits, calib["temperature"], calib["logit_bias"])
+        calib["test_torch_fp32_macro_f1"] = metrics_from_probs(test, probs)["macro_f1"]
+        update_metrics(Path(out_dir), calib)
     if test:
-        metrics = record_test_metrics(Path(out_dir), test)
+        return record_test_metrics(Path(out_dir), test)
+    return json.loads((Path(out_dir) / "metrics.json").read_text(encoding="utf-8"))
+
+
+def update_metrics(folder: Path, fields: dict) -> dict:
+    """Merge ``fields`` into the folder's metrics.json and re-render its model card."""
+    from training.model_folder import render_model_card, write_json
+
+    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    metrics.update(fields)
+    write_json(folder / "metrics.json", metrics)
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    (folder / "MODEL_CARD.md").write_text(render_model_card(config, metrics), encoding="utf-8")
     return metrics
+
+
+def calibrate_folder(folder: Path, dev: Sequence[dict], fit: bool = True, with_bias: bool = False) -> dict:
+    """Fit the folder's temperature and label offsets on ``dev`` with its own (ONNX int8) logits.
+
+    Calibrating the exported file, not the torch model it came from, makes the shipped
+    scores mean what they say. ``with_bias`` also fits per-label offsets (BCTS, for data
+    whose label mix differs from the dev split's). Writes config.json and metrics.json;
+    returns the fields.
+    """
+    from analyzer.model import ReplyClassifier
+    from training.model_folder import write_json
+
+    fields: dict = {"temperature": 1.0, "logit_bias": [0.0] * len(LABEL2ID), "temperature_fitted_on_dev": False}
+    if dev:
+        clf = ReplyClassifier.load(folder)
+        pairs = [(r.get("disclosure"), r["reply"]) for r in dev]
+        logits = np.concatenate([clf.logits(pairs[i : i + 64]) for i in range(0, len(pairs), 64)])
+        gold = [LABEL2ID[r["label"]] for r in dev]
+        if fit:
+            temperature, bias = fit_calibration(logits, gold, with_bias=with_bias)
+            fields.update(temperature=temperature, logit_bias=bias, temperature_fitted_on_dev=True)
+        fields["dev_ece_before"] = expected_calibration_error(softmax(logits), gold)
+        calibrated = softmax(logits, fields["temperature"], fields["logit_bias"])
+        fields["dev_ece_after"] = expected_calibration_error(calibrated, gold)
+        fields["dev_macro_f1_calibrated"] = macro_f1(gold, calibrated.argmax(-1).tolist())
+    config_path = folder / "config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config.update(temperature=fields["temperature"], logit_bias=fields["logit_bias"])
+    write_json(config_path, config)
+    update_metrics(folder, fields)
+    return fields
 
 
 def record_test_metrics(folder: Path, test: Sequence[dict]) -> dict:
@@ -103,27 +145,22 @@ def record_test_metrics(folder: Path, test: Sequence[dict]) -> dict:
     The figures a folder ships with describe the model file users run, not the torch model
     it was exported from.
     """
-    import json
-
     from analyzer.model import ReplyClassifier
-    from training.model_folder import render_model_card, write_json
 
-    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
     clf = ReplyClassifier.load(folder)
     m = metrics_from_probs(test, clf.predict_proba([(r.get("disclosure"), r["reply"]) for r in test], batch_size=64))
     reply_only = metrics_from_probs(test, clf.predict_proba([(None, r["reply"]) for r in test], batch_size=64))
-    metrics.update(
-        test={k: m[k] for k in ("n", "accuracy", "macro_f1", "per_label", "confusion")},
-        test_ece=m["ece"],
-        test_by_source=m["by_source"],
-        test_by_style=m["by_style"],
-        test_hard=m.get("hard", {}),
-        test_reply_only_macro_f1=reply_only["macro_f1"],
+    return update_metrics(
+        folder,
+        {
+            "test": {k: m[k] for k in ("n", "accuracy", "macro_f1", "per_label", "confusion")},
+            "test_ece": m["ece"],
+            "test_by_source": m["by_source"],
+            "test_by_style": m["by_style"],
+            "test_hard": m.get("hard", {}),
+            "test_reply_only_macro_f1": reply_only["macro_f1"],
+        },
     )
-    write_json(folder / "metrics.json", metrics)
-    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    (folder / "MODEL_CARD.md").write_text(render_model_card(config, metrics), encoding="utf-8")
-    return metrics
 
 
 def _rich_progress() -> tuple[Callable[[dict], None], object]:
@@ -175,6 +212,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="train on one-hot majority labels, not the annotators' vote shares")
     parser.add_argument("--average-tail", type=float, default=TrainConfig.average_tail,
                         help="share of training at the end whose weight snapshots are averaged (0: off)")
+    parser.add_argument("--label-offsets", action="store_true",
+                        help="calibrate with per-label offsets as well as a temperature (BCTS)")
     args = parser.parse_args(argv)
 
     from training.data import LABELS, MAPPED_CAP, corpus_records
@@ -190,7 +229,8 @@ def main(argv: list[str] | None = None) -> None:
     on_step, progress = _rich_progress()
     with progress:
         metrics = train_model(
-            split["train"], split["dev"], split["test"], args.out, config, on_step=on_step, baseline=not args.no_baseline
+            split["train"], split["dev"], split["test"], args.out, config, on_step=on_step, baseline=not args.no_baseline,
+            label_offsets=args.label_offsets,
         )
     print(f"test macro-F1 (ONNX int8) {metrics['test']['macro_f1']:.3f}, ECE {metrics['test_ece']:.3f}, "
           f"hard macro-F1 {metrics['test_hard'].get('macro_f1', float('nan')):.3f}, "
