@@ -100,6 +100,7 @@ def render_model_card(config: dict, metrics: dict) -> str:
         "base_model": config["base_model"],
         "max_length": config["max_length"],
         "temperature": f"{config['temperature']:.3f}",
+        "logit_bias": "[" + ", ".join(f"{b:+.2f}" for b in config.get("logit_bias") or [0.0] * len(LABELS)) + "]",
         "training_data": json.dumps(config["training_data"], indent=2),
         "train_config": json.dumps(config["train_config"], indent=2),
         "test_n": test.get("n", 0),
