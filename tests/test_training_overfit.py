@@ -70,3 +70,21 @@ def test_weights_recovered_from_onnx_reproduce_the_model(overfit):
     rebuilt = predict_logits(recovered, tokenizer, pairs, config.max_length)
     assert (rebuilt.argmax(1) == original.argmax(1)).all()
     assert np.abs(rebuilt - original).max() < 0.5  # int8 precision, not bit-exact
+
+
+def test_tail_averaging_is_evaluated_on_dev_and_reported():
+    from training.finetune import finetune
+
+    records = [{"disclosure": d, "reply": r, "label": l} for d, r, l in EXAMPLES]
+    config = TrainConfig(epochs=4, batch_size=8, learning_rate=3e-4, disclosure_dropout=0.0, eval_every=2,
+                         warmup_ratio=0.0, average_tail=0.5, average_every=1, patience=100)
+    events = []
+    result = finetune(records, records, config, on_step=events.append)
+    averaged = [e for e in events if "averaged" in e]
+    assert len(averaged) == 1 and averaged[0]["averaged"] >= 2
+    entry = result.history[-1]
+    assert entry["averaged_snapshots"] == averaged[0]["averaged"]
+    # The averaged weights are kept exactly when they match the best single checkpoint on dev.
+    singles = [h["dev_macro_f1"] for h in result.history[:-1]]
+    assert entry["kept"] == (entry["dev_macro_f1"] >= max(singles))
+    assert result.best_dev_macro_f1 == max(singles + [entry["dev_macro_f1"]])

@@ -227,7 +227,8 @@ def finetune(
 ) -> TrainResult:
     """Fine-tune ``base`` (default: packaged MiniLM) on records with ``disclosure``/``reply``/``label``.
 
-    ``on_step`` receives ``{"step", "total", "loss", "dev_macro_f1"}`` for progress display.
+    ``on_step`` receives ``{"step", "total", "loss", "dev_macro_f1"}`` for progress display
+    (plus ``"averaged"`` and ``"kept"`` for the dev score of the averaged weights).
     Returns the best model by dev macro-F1 (the last one when ``dev`` is empty).
     """
     import time
@@ -315,8 +316,11 @@ def finetune(
         single_state = best_state or {k: v.detach().clone() for k, v in model.state_dict().items()}
         model.load_state_dict(averager.state_dict(model))
         f1 = evaluate_dev()
-        history.append({"step": step, "averaged_snapshots": averager.count, "dev_macro_f1": f1})
-        if f1 >= best_f1:
+        kept = f1 >= best_f1
+        history.append({"step": step, "averaged_snapshots": averager.count, "dev_macro_f1": f1, "kept": kept})
+        if on_step:
+            on_step({"step": step, "total": total, "loss": running, "dev_macro_f1": f1, "averaged": averager.count, "kept": kept})
+        if kept:
             best_f1, best_state = f1, None
         else:
             best_state = single_state

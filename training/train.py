@@ -177,6 +177,8 @@ def _rich_progress() -> tuple[Callable[[dict], None], object]:
         def log_step(event: dict) -> None:
             if event["dev_macro_f1"] is not None or event["step"] % 100 == 0:
                 f1 = "" if event["dev_macro_f1"] is None else f" dev macro-F1 {event['dev_macro_f1']:.3f}"
+                if "averaged" in event:
+                    f1 = f" average of {event['averaged']} snapshots:{f1} ({'kept' if event['kept'] else 'best single checkpoint kept'})"
                 print(f"step {event['step']}/{event['total']} loss {event['loss']:.3f}{f1}", file=sys.stderr, flush=True)
 
         return log_step, nullcontext()
@@ -190,7 +192,7 @@ def _rich_progress() -> tuple[Callable[[dict], None], object]:
     def on_step(event: dict) -> None:
         fields = {"loss": event["loss"]}
         if event["dev_macro_f1"] is not None:
-            fields["f1"] = f"{event['dev_macro_f1']:.3f}"
+            fields["f1"] = f"{event['dev_macro_f1']:.3f}" + (" (averaged)" if event.get("averaged") else "")
         progress.update(task, completed=event["step"], total=event["total"], **fields)
 
     return on_step, progress
