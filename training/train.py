@@ -210,8 +210,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="loss weight of rule-mapped public records (curated records weigh 1)")
     parser.add_argument("--mapped-cap", type=int, default=None,
                         help="at most this many rule-mapped records per label (default: training.data.MAPPED_CAP)")
-    parser.add_argument("--no-soft-labels", action="store_true",
-                        help="train on one-hot majority labels, not the annotators' vote shares")
+    parser.add_argument("--learning-rate", type=float, default=TrainConfig.learning_rate)
+    parser.add_argument("--soft-labels", action="store_true",
+                        help="train towards the annotators' vote shares where records have votes")
     parser.add_argument("--average-tail", type=float, default=TrainConfig.average_tail,
                         help="share of training at the end whose weight snapshots are averaged (0: off)")
     parser.add_argument("--label-offsets", action="store_true",
@@ -226,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
     print({s: len(v) for s, v in split.items()})
     config = TrainConfig(
         epochs=args.epochs, seed=args.seed, mapped_weight=args.mapped_weight,
-        soft_labels=not args.no_soft_labels, average_tail=args.average_tail,
+        soft_labels=args.soft_labels, average_tail=args.average_tail, learning_rate=args.learning_rate,
     )
     on_step, progress = _rich_progress()
     with progress:
