@@ -48,13 +48,20 @@ def test_train_rejects_onnx_only_base(tmp_path):
 @pytest.mark.slow
 def test_tiny_train_then_evaluate(tmp_path):
     train = write_jsonl(tmp_path / "train.jsonl", ROWS)
+    # One record carries three annotators' labels: with --soft-labels it trains towards 2/3 : 1/3.
+    first = json.loads(train.read_text().splitlines()[0])
+    first["votes"] = [first["label"], first["label"], next(l for l in LABELS if l != first["label"])]
+    train.write_text("\n".join([json.dumps(first)] + train.read_text().splitlines()[1:]) + "\n")
     test = write_jsonl(tmp_path / "test.jsonl", ROWS, split="test")
     out = tmp_path / "model"
-    res = runner.invoke(app, ["train", "--data", str(train), "--data", str(test), "--out", str(out), "--epochs", "20", "--seed", "3"])
+    res = runner.invoke(app, ["train", "--data", str(train), "--data", str(test), "--out", str(out), "--epochs", "20",
+                              "--seed", "3", "--soft-labels", "--label-offsets"])
     assert res.exit_code == 0, res.output
     assert (out / "model.onnx").is_file() and (out / "baseline.skops").is_file()
-    # No dev split: the temperature is not fitted on training data (that would learn overconfidence).
-    assert json.loads((out / "config.json").read_text())["temperature"] == 1.0
+    config = json.loads((out / "config.json").read_text())
+    assert config["train_config"]["soft_labels"] is True
+    # No dev split: calibration is not fitted on training data (that would learn overconfidence).
+    assert config["temperature"] == 1.0 and config["logit_bias"] == [0.0] * 4
     res = runner.invoke(app, ["evaluate", "--data", str(test), "--model", str(out), "--json"])
     assert res.exit_code == 0, res.output
     metrics = json.loads(res.stdout)

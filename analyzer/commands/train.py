@@ -43,6 +43,8 @@ def train_from_files(
     seed: int = 13,
     with_default_corpus: bool = False,
     on_step=None,
+    soft_labels: bool = False,
+    label_offsets: bool = False,
 ) -> dict:
     """Validate the files, build splits, fine-tune, write ``out``; return the metrics dict."""
     from training.finetune import TrainConfig
@@ -60,8 +62,10 @@ def train_from_files(
         raise UserError("no training records after splitting; add more data or mark records with \"split\": \"train\"")
     if base is not None:
         check_base(base)
-    config = TrainConfig(epochs=epochs, seed=seed)
-    return train_model(splits["train"], splits["dev"], splits["test"], out, config, base=base, on_step=on_step)
+    config = TrainConfig(epochs=epochs, seed=seed, soft_labels=soft_labels)
+    return train_model(
+        splits["train"], splits["dev"], splits["test"], out, config, base=base, on_step=on_step, label_offsets=label_offsets
+    )
 
 
 def train(
@@ -71,6 +75,8 @@ def train(
     epochs: Annotated[float, typer.Option("--epochs", min=0.01)] = 3.0,
     seed: Annotated[int, typer.Option("--seed")] = 13,
     with_default_corpus: Annotated[bool, typer.Option("--with-default-corpus", help="Merge the project corpus (needs ../shared/data).")] = False,
+    soft_labels: Annotated[bool, typer.Option("--soft-labels", help="Where a record has several annotators' labels (\"votes\": [...]), train towards their shares.")] = False,
+    label_offsets: Annotated[bool, typer.Option("--label-offsets", help="Calibrate per-label offsets on dev as well as a temperature (for training data whose label mix differs from dev's).")] = False,
 ) -> None:
     """Fine-tune the classifier on labelled data and write a complete model folder."""
     from rich.console import Console
@@ -85,7 +91,7 @@ def train(
 
         on_step, progress = _rich_progress()
         with progress:
-            metrics = train_from_files(data, out, base, epochs, seed, with_default_corpus, on_step)
+            metrics = train_from_files(data, out, base, epochs, seed, with_default_corpus, on_step, soft_labels, label_offsets)
     console = Console()
     test = metrics.get("test")
     if test:
