@@ -144,12 +144,16 @@ class ReplyClassifier:
         (out,) = self._session.run(["logits"], feed)
         return out
 
-    def predict_proba(self, pairs: Sequence[Pair], batch_size: int = 32) -> np.ndarray:
-        """Calibrated probabilities, shape (len(pairs), 4), in LABELS order."""
+    def batch_logits(self, pairs: Sequence[Pair], batch_size: int = 32) -> np.ndarray:
+        """Raw logits, shape (len(pairs), 4), for any number of pairs, in input order."""
         out = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
         # Batch pairs of similar length together so little padding is computed.
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][1]) + len(pairs[i][0] or ""))
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            out[idx] = softmax(self.logits([pairs[i] for i in idx]), self.config.temperature, self.config.logit_bias)
+            out[idx] = self.logits([pairs[i] for i in idx])
         return out
+
+    def predict_proba(self, pairs: Sequence[Pair], batch_size: int = 32) -> np.ndarray:
+        """Calibrated probabilities, shape (len(pairs), 4), in LABELS order."""
+        return softmax(self.batch_logits(pairs, batch_size), self.config.temperature, self.config.logit_bias)

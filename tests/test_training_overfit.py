@@ -88,3 +88,41 @@ def test_tail_averaging_is_evaluated_on_dev_and_reported():
     singles = [h["dev_macro_f1"] for h in result.history[:-1]]
     assert entry["kept"] == (entry["dev_macro_f1"] >= max(singles))
     assert result.best_dev_macro_f1 == max(singles + [entry["dev_macro_f1"]])
+
+
+def test_batch_logits_keep_input_order(overfit):
+    from analyzer.model import softmax
+
+    _, out, _ = overfit
+    clf = ReplyClassifier.load(out)
+    pairs = [(d, r) for d, r, _ in EXAMPLES] + [(None, r) for _, r, _ in reversed(EXAMPLES)]
+    # One batch holding every pair (sorted by length inside) gives the unsorted batch's rows back
+    # in input order. (Smaller batches differ slightly: int8 activations are quantised per batch.)
+    np.testing.assert_allclose(clf.batch_logits(pairs, batch_size=len(pairs)), clf.logits(pairs), atol=1e-5)
+    small = clf.batch_logits(pairs, batch_size=3)
+    assert small.shape == (len(pairs), 4)
+    np.testing.assert_allclose(clf.predict_proba(pairs, batch_size=3),
+                               softmax(small, clf.config.temperature, clf.config.logit_bias), rtol=1e-5)
+
+
+def test_recalibrate_refits_config_and_rescores(overfit, tmp_path):
+    import shutil
+
+    from training.recalibrate import recalibrate
+
+    _, out, _ = overfit
+    folder = tmp_path / "copy"
+    shutil.copytree(out, folder)
+    metrics = json.loads((folder / "metrics.json").read_text())
+    metrics["test_torch_fp32_macro_f1"] = 0.5  # taken under the old calibration
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    records = [{"disclosure": d, "reply": r, "label": l, "source": "user"} for d, r, l in EXAMPLES]
+    result = recalibrate(folder, records, records, with_bias=True)
+    config = json.loads((folder / "config.json").read_text())
+    assert config["temperature"] == result["temperature"] != 1.0
+    # Too few dev items for label offsets: they stay 0 even when asked for.
+    assert config["logit_bias"] == [0.0] * 4 == result["logit_bias"]
+    saved = json.loads((folder / "metrics.json").read_text())
+    assert "test_torch_fp32_macro_f1" not in saved and saved["temperature_fitted_on_dev"] is True
+    assert saved["test"]["n"] == len(EXAMPLES) and "dev_ece_after" in saved
+    assert f"T = {config['temperature']:.3f}" in (folder / "MODEL_CARD.md").read_text()

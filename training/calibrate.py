@@ -14,9 +14,9 @@ import numpy as np
 from analyzer.model import softmax
 
 
-def nll(logits: np.ndarray, gold: Sequence[int], temperature: float) -> float:
-    """Mean negative log-likelihood of ``gold`` under ``softmax(logits / temperature)``."""
-    p = softmax(logits.astype(np.float64), temperature)
+def nll(logits: np.ndarray, gold: Sequence[int], temperature: float, bias: Sequence[float] | None = None) -> float:
+    """Mean negative log-likelihood of ``gold`` under ``softmax(logits / temperature + bias)``."""
+    p = softmax(logits.astype(np.float64), temperature, bias)
     return float(-np.mean(np.log(p[np.arange(len(gold)), np.asarray(gold)] + 1e-12)))
 
 
@@ -51,14 +51,11 @@ def fit_bias_temperature(logits: np.ndarray, gold: Sequence[int]) -> tuple[float
     from scipy.optimize import minimize
 
     logits = np.asarray(logits, dtype=np.float64)
-    y = np.asarray(gold)
     k = logits.shape[1]
 
     def loss(params: np.ndarray) -> float:
         bias = np.r_[0.0, params[1:]]
-        z = logits / np.exp(params[0]) + bias
-        z = z - z.max(axis=1, keepdims=True)
-        return float(-np.mean(z[np.arange(len(y)), y] - np.log(np.exp(z).sum(axis=1))) + BIAS_L2 * np.sum(bias**2))
+        return nll(logits, gold, float(np.exp(params[0])), bias) + BIAS_L2 * float(np.sum(bias**2))
 
     start = np.r_[np.log(fit_temperature(logits, gold)), np.zeros(k - 1)]
     params = minimize(loss, start, method="L-BFGS-B").x

@@ -9,25 +9,19 @@ metrics and model card. The weights are untouched.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from training.train import calibrate_folder, record_test_metrics
+from training.train import calibrate_folder, record_test_metrics, update_metrics
 
 
 def recalibrate(folder: Path, dev: list[dict], test: list[dict], with_bias: bool = False) -> dict:
     """Refit calibration on ``dev``, re-score ``test``; returns the folder's new metrics."""
     fields = calibrate_folder(folder, dev, fit=True, with_bias=with_bias)
-    metrics_path = folder / "metrics.json"
-    metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
     # The torch reference score was taken with the old calibration: drop it rather than mislead.
-    if metrics.pop("test_torch_fp32_macro_f1", None) is not None:
-        from training.model_folder import write_json
-
-        write_json(metrics_path, metrics)
+    metrics = update_metrics(folder, fields, drop=("test_torch_fp32_macro_f1",))
     if test:
         metrics = record_test_metrics(folder, test)
-    return {**metrics, **fields}
+    return metrics
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -89,18 +89,20 @@ def train_model(
     if test_logits is not None:
         probs = softmax(test_logits, calib["temperature"], calib["logit_bias"])
         calib["test_torch_fp32_macro_f1"] = metrics_from_probs(test, probs)["macro_f1"]
-        update_metrics(Path(out_dir), calib)
+    metrics = update_metrics(Path(out_dir), calib)
     if test:
         return record_test_metrics(Path(out_dir), test)
-    return json.loads((Path(out_dir) / "metrics.json").read_text(encoding="utf-8"))
+    return metrics
 
 
-def update_metrics(folder: Path, fields: dict) -> dict:
-    """Merge ``fields`` into the folder's metrics.json and re-render its model card."""
+def update_metrics(folder: Path, fields: dict, drop: Sequence[str] = ()) -> dict:
+    """Merge ``fields`` into the folder's metrics.json (removing ``drop``), re-render its card."""
     from training.model_folder import render_model_card, write_json
 
     metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
     metrics.update(fields)
+    for key in drop:
+        metrics.pop(key, None)
     write_json(folder / "metrics.json", metrics)
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     (folder / "MODEL_CARD.md").write_text(render_model_card(config, metrics), encoding="utf-8")
@@ -112,8 +114,8 @@ def calibrate_folder(folder: Path, dev: Sequence[dict], fit: bool = True, with_b
 
     Calibrating the exported file, not the torch model it came from, makes the shipped
     scores mean what they say. ``with_bias`` also fits per-label offsets (BCTS, for data
-    whose label mix differs from the dev split's). Writes config.json and metrics.json;
-    returns the fields.
+    whose label mix differs from the dev split's). Writes config.json; returns the fields
+    for metrics.json (the caller records them with :func:`update_metrics`).
     """
     from analyzer.model import ReplyClassifier
     from training.model_folder import write_json
@@ -121,8 +123,7 @@ def calibrate_folder(folder: Path, dev: Sequence[dict], fit: bool = True, with_b
     fields: dict = {"temperature": 1.0, "logit_bias": [0.0] * len(LABEL2ID), "temperature_fitted_on_dev": False}
     if dev:
         clf = ReplyClassifier.load(folder)
-        pairs = [(r.get("disclosure"), r["reply"]) for r in dev]
-        logits = np.concatenate([clf.logits(pairs[i : i + 64]) for i in range(0, len(pairs), 64)])
+        logits = clf.batch_logits([(r.get("disclosure"), r["reply"]) for r in dev], batch_size=64)
         gold = [LABEL2ID[r["label"]] for r in dev]
         if fit:
             temperature, bias = fit_calibration(logits, gold, with_bias=with_bias)
@@ -135,7 +136,6 @@ def calibrate_folder(folder: Path, dev: Sequence[dict], fit: bool = True, with_b
     config = json.loads(config_path.read_text(encoding="utf-8"))
     config.update(temperature=fields["temperature"], logit_bias=fields["logit_bias"])
     write_json(config_path, config)
-    update_metrics(folder, fields)
     return fields
 
 
