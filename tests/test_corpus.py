@@ -183,6 +183,13 @@ def test_test_split_is_curated_and_covers_every_label(records):
     assert not short, f"test items per label below {MIN_TEST_PER_LABEL}: {short}"
 
 
+def test_reviewed_references_never_return_with_their_rule_label(records, annotations):
+    # Rejected references included: a reviewer's "reject" must keep the rule label out of train.
+    reviewed = {f"{row['source']}:{row['ref']}" for _, row in annotations}
+    leaked = [r["id"] for r in records if r["origin"] == "mapped" and r["id"] in reviewed]
+    assert not leaked, leaked[:10]
+
+
 def test_reviewed_records_carry_their_votes_as_soft_targets(records):
     from training.finetune import soft_targets
 

@@ -179,7 +179,10 @@ def corpus_records(
 
         data_dir = data_dir or shared_data_dir()
         curated.extend(iter_reviewed(data_dir))
-        mapped = _stable_shuffle(iter_mapped(data_dir))
+        # A reference that was reviewed never comes back with its rule label, not even
+        # when the reviewers rejected it.
+        reviewed_ids = {f"{raw['source']}:{raw['ref']}" for raw in iter_annotations()}
+        mapped = _stable_shuffle(r for r in iter_mapped(data_dir) if r["id"] not in reviewed_ids)
     return assemble(curated, mapped, mapped_cap)
 
 
