@@ -100,7 +100,7 @@ def main() -> None:
     print("speakers: " + ", ".join(f"{s} {speakers[s]}" for s in TOP_SPEAKERS) + f", {len(speakers) - len(TOP_SPEAKERS)} others {other}")
     top = ", ".join(f"{t} {c}" for t, c in overall["topic"].most_common(12))
     print(f"topics: {len(overall['topic'])} distinct (folded names); most common: {top}")
-    for path in sorted(ANNOTATIONS_DIR.glob("mapped-review*.jsonl")):
+    for path in sorted(ANNOTATIONS_DIR.glob("*-review*.jsonl")):
         agreement = rule_agreement(path)
         per = ", ".join(f"{s} {a}/{n}" for s, (a, n) in sorted(agreement["by_source"].items()))
         print(f"{path.stem}: rule label = reviewed label on {agreement['agree']}/{agreement['items']} ({per})")
