@@ -209,7 +209,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mapped-weight", type=float, default=TrainConfig.mapped_weight,
                         help="loss weight of rule-mapped public records (curated records weigh 1)")
     parser.add_argument("--mapped-cap", type=int, default=None,
-                        help="at most this many rule-mapped records per label (default: training.data.MAPPED_CAP)")
+                        help="at most this many rule-mapped (unreviewed) records per label in train "
+                             "(default: training.data.MAPPED_CAP, none)")
     parser.add_argument("--learning-rate", type=float, default=TrainConfig.learning_rate)
     parser.add_argument("--soft-labels", action="store_true",
                         help="train towards the annotators' vote shares where records have votes")
@@ -219,9 +220,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="calibrate with per-label offsets as well as a temperature (BCTS)")
     args = parser.parse_args(argv)
 
-    from training.data import LABELS, MAPPED_CAP, corpus_records
+    from training.data import LABELS, corpus_records
 
-    cap = None if args.mapped_cap is None else {label: min(args.mapped_cap, MAPPED_CAP[label]) for label in LABELS}
+    cap = None if args.mapped_cap is None else dict.fromkeys(LABELS, args.mapped_cap)
     records = corpus_records(include_public=not args.no_public, mapped_cap=cap)
     split = {s: [r for r in records if r["split"] == s] for s in ("train", "dev", "test")}
     print({s: len(v) for s, v in split.items()})
