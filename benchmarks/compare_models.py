@@ -25,7 +25,7 @@ def main() -> None:
     from analyzer.labels import LABEL2ID
     from analyzer.model import ReplyClassifier
     from training.data import corpus_records
-    from training.metrics import paired_bootstrap_macro_f1_delta
+    from training.metrics import macro_f1_over_labels, paired_bootstrap_macro_f1_delta
 
     records = corpus_records()
     models = [ReplyClassifier.load(args.old), ReplyClassifier.load(args.new)]
@@ -40,18 +40,10 @@ def main() -> None:
             idx = list(idx)
             g, a, b = [gold[i] for i in idx], [old[i] for i in idx], [new[i] for i in idx]
             delta, low, high = paired_bootstrap_macro_f1_delta(g, a, b)
-            f1_old = _macro_f1(g, a)
+            f1_old = macro_f1_over_labels(g, a)
             agree = sum(x == y for x, y in zip(a, b)) / max(len(idx), 1)
             print(f"{split:<6} {items:<6} {len(idx):>5}  {f1_old:>6.3f}  {f1_old + delta:>6.3f}  {delta:>+8.3f}  "
                   f"{f'[{low:+.3f}, {high:+.3f}]':>22}  {agree:.1%}")
-
-
-def _macro_f1(gold: list[int], pred: list[int]) -> float:
-    from sklearn.metrics import f1_score
-
-    from analyzer.labels import LABELS
-
-    return float(f1_score(gold, pred, labels=list(range(len(LABELS))), average="macro", zero_division=0))
 
 
 if __name__ == "__main__":

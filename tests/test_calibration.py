@@ -74,14 +74,3 @@ def test_model_config_reads_offsets_and_defaults_to_zero(tmp_path):
 def test_model_config_rejects_malformed_offsets(tmp_path, bad):
     with pytest.raises(ModelFolderError, match="logit_bias"):
         ModelConfig.read(write_config(tmp_path, logit_bias=bad))
-
-
-def test_paired_bootstrap_delta_sign_and_identity():
-    from training.metrics import paired_bootstrap_macro_f1_delta
-
-    gold = [0, 1, 2, 3] * 25
-    wrong = [(g + 1) % 4 if i % 3 == 0 else g for i, g in enumerate(gold)]
-    assert paired_bootstrap_macro_f1_delta(gold, gold, gold, n_resamples=50) == (0.0, 0.0, 0.0)
-    delta, low, high = paired_bootstrap_macro_f1_delta(gold, wrong, gold, n_resamples=200)
-    assert 0 < low <= delta <= high
-    assert paired_bootstrap_macro_f1_delta(gold, gold, wrong, n_resamples=200)[0] == -delta

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from training.metrics import bootstrap_macro_f1_interval, classification_metrics
+from training.metrics import bootstrap_macro_f1_interval, classification_metrics, paired_bootstrap_macro_f1_delta
 
 
 def test_perfect_predictions_have_a_point_interval():
@@ -26,3 +26,12 @@ def test_interval_brackets_the_point_estimate_and_is_seeded():
 def test_empty_input_gives_nan():
     low, high = bootstrap_macro_f1_interval([], [])
     assert np.isnan(low) and np.isnan(high)
+
+
+def test_paired_bootstrap_delta_sign_and_identity():
+    gold = [0, 1, 2, 3] * 25
+    wrong = [(g + 1) % 4 if i % 3 == 0 else g for i, g in enumerate(gold)]
+    assert paired_bootstrap_macro_f1_delta(gold, gold, gold, n_resamples=50) == (0.0, 0.0, 0.0)
+    delta, low, high = paired_bootstrap_macro_f1_delta(gold, wrong, gold, n_resamples=200)
+    assert 0 < low <= delta <= high
+    assert paired_bootstrap_macro_f1_delta(gold, gold, wrong, n_resamples=200)[0] == -delta

@@ -1,8 +1,8 @@
 """Calibration on dev: temperature scaling, bias-corrected temperature scaling, and ECE.
 
 Bias-corrected temperature scaling (BCTS; Alexandari et al., ICML 2020) fits a temperature
-and one offset per label by dev NLL. The offsets undo the label shift between the training
-mix (heavy in rule-mapped advice and validation) and the curated dev/test distribution.
+and one offset per label by dev NLL. The offsets undo a label shift between the training
+mix and the dev/test distribution (e.g. a user's data merged with the project corpus).
 """
 
 from __future__ import annotations

@@ -44,24 +44,34 @@ def grouped_metrics(groups: Sequence[str], gold: Sequence[int], pred: Sequence[i
     return out
 
 
+def macro_f1_over_labels(gold: Sequence[int], pred: Sequence[int]) -> float:
+    """Macro-F1 over all four labels (a label absent from both counts as 0): the bootstrap statistic."""
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(gold, pred, labels=list(range(len(LABELS))), average="macro", zero_division=0))
+
+
+def _percentile_bootstrap(
+    n: int, statistic, n_resamples: int, confidence: float, seed: int
+) -> tuple[float, float]:
+    """Percentile interval of ``statistic(idx)`` over seeded resamples of ``n`` items with replacement."""
+    rng = np.random.default_rng(seed)
+    values = [statistic(rng.integers(0, n, n)) for _ in range(n_resamples)]
+    alpha = (1 - confidence) / 2
+    low, high = np.quantile(values, [alpha, 1 - alpha])
+    return float(low), float(high)
+
+
 def bootstrap_macro_f1_interval(
     gold: Sequence[int], pred: Sequence[int], n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0
 ) -> tuple[float, float]:
     """Percentile bootstrap interval of macro-F1 (items resampled with replacement, seeded)."""
-    from sklearn.metrics import f1_score
-
     gold_a, pred_a = np.asarray(gold), np.asarray(pred)
     if len(gold_a) == 0:
         return (float("nan"), float("nan"))
-    rng = np.random.default_rng(seed)
-    labels = list(range(len(LABELS)))
-    scores = []
-    for _ in range(n_resamples):
-        idx = rng.integers(0, len(gold_a), len(gold_a))
-        scores.append(f1_score(gold_a[idx], pred_a[idx], labels=labels, average="macro", zero_division=0))
-    alpha = (1 - confidence) / 2
-    low, high = np.quantile(scores, [alpha, 1 - alpha])
-    return float(low), float(high)
+    return _percentile_bootstrap(
+        len(gold_a), lambda idx: macro_f1_over_labels(gold_a[idx], pred_a[idx]), n_resamples, confidence, seed
+    )
 
 
 def paired_bootstrap_macro_f1_delta(
@@ -70,19 +80,12 @@ def paired_bootstrap_macro_f1_delta(
 ) -> tuple[float, float, float]:
     """Macro-F1 of ``pred_b`` minus ``pred_a`` on the same items, with a paired percentile
     bootstrap interval (each resample scores both on the same items, seeded)."""
-    from sklearn.metrics import f1_score
-
     gold_a, a, b = np.asarray(gold), np.asarray(pred_a), np.asarray(pred_b)
     if len(gold_a) == 0:
         return (float("nan"), float("nan"), float("nan"))
-    labels = list(range(len(LABELS)))
 
     def delta(idx: np.ndarray) -> float:
-        return float(f1_score(gold_a[idx], b[idx], labels=labels, average="macro", zero_division=0)
-                     - f1_score(gold_a[idx], a[idx], labels=labels, average="macro", zero_division=0))
+        return macro_f1_over_labels(gold_a[idx], b[idx]) - macro_f1_over_labels(gold_a[idx], a[idx])
 
-    rng = np.random.default_rng(seed)
-    deltas = [delta(rng.integers(0, len(gold_a), len(gold_a))) for _ in range(n_resamples)]
-    alpha = (1 - confidence) / 2
-    low, high = np.quantile(deltas, [alpha, 1 - alpha])
-    return delta(np.arange(len(gold_a))), float(low), float(high)
+    low, high = _percentile_bootstrap(len(gold_a), delta, n_resamples, confidence, seed)
+    return delta(np.arange(len(gold_a))), low, high
