@@ -23,12 +23,15 @@ def main() -> None:
     args = parser.parse_args()
 
     from analyzer.labels import LABEL2ID
-    from analyzer.model import ReplyClassifier
+    from analyzer.model import ModelFolderError, ReplyClassifier
     from training.data import corpus_records
     from training.metrics import macro_f1_over_labels, paired_bootstrap_macro_f1_delta
 
+    try:
+        models = [ReplyClassifier.load(args.old), ReplyClassifier.load(args.new)]
+    except ModelFolderError as exc:
+        parser.error(str(exc))
     records = corpus_records()
-    models = [ReplyClassifier.load(args.old), ReplyClassifier.load(args.new)]
     print(f"old {args.old}\nnew {args.new}")
     print(f"{'split':<6} {'items':<6} {'n':>5}  {'old':>6}  {'new':>6}  {'new-old':>8}  {'95% CI of difference':>22}  agree")
     for split in (["dev", "test"] if args.split == "both" else [args.split]):

@@ -47,3 +47,13 @@ def test_no_reply_in_two_splits_in_real_corpus():
     assert all(len(s) == 1 for s in splits.values())
     test = [r for r in records if r["split"] == "test"]
     assert all(r["origin"] != "mapped" for r in test)
+
+
+@pytest.mark.parametrize("bad", ["-1", "two", "1.5"])
+def test_train_cli_rejects_a_bad_mapped_cap_before_reading_data(bad, capsys):
+    from training.train import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--mapped-cap", bad])
+    assert exit_info.value.code == 2
+    assert "must be a whole number >= 0" in capsys.readouterr().err

@@ -198,6 +198,14 @@ def _rich_progress() -> tuple[Callable[[dict], None], object]:
     return on_step, progress
 
 
+def _count(text: str) -> int:
+    """argparse type: a whole number >= 0."""
+    value = int(text) if text.strip().isdigit() else -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> None:
     """Rebuild a model folder from the project corpus (the shipped default model)."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -208,7 +216,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF baseline")
     parser.add_argument("--mapped-weight", type=float, default=TrainConfig.mapped_weight,
                         help="loss weight of rule-mapped public records (curated records weigh 1)")
-    parser.add_argument("--mapped-cap", type=int, default=None,
+    parser.add_argument("--mapped-cap", type=_count, default=None,
                         help="at most this many rule-mapped (unreviewed) records per label in train "
                              "(default: training.data.MAPPED_CAP, none)")
     parser.add_argument("--learning-rate", type=float, default=TrainConfig.learning_rate)
