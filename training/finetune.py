@@ -33,6 +33,9 @@ class TrainConfig:
 
     epochs: float = 3.0
     seed: int = 13
+    # Seed of data order, dropout and disclosure dropout; None: ``seed``. Runs that share
+    # ``seed`` but not ``order_seed`` start from the same weights (the soup ingredients).
+    order_seed: int | None = None
     learning_rate: float = 5e-5
     batch_size: int = 16
     max_length: int = 160
@@ -239,6 +242,9 @@ def finetune(
 
     set_seed(config.seed)
     tokenizer, model = load_base(base)
+    order_seed = config.seed if config.order_seed is None else config.order_seed
+    if order_seed != config.seed:
+        set_seed(order_seed)
     y_train = [LABEL2ID[r["label"]] for r in train]
     weights = torch.tensor(class_weights(y_train, config.class_weighting), dtype=torch.float32)
     targets = torch.from_numpy(soft_targets(train, config.soft_labels))
@@ -257,7 +263,7 @@ def finetune(
         optimizer, lambda s: min(1.0, (s + 1) / max(1, warmup)) * max(0.0, (total - s) / max(1, total - warmup))
     )
 
-    rng = random.Random(config.seed)
+    rng = random.Random(order_seed)
     dev_pairs = [(r.get("disclosure"), r["reply"]) for r in dev]
     dev_gold = [LABEL2ID[r["label"]] for r in dev]
     best_f1, best_state, bad_evals = -1.0, None, 0

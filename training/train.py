@@ -212,6 +212,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=Path("models/default"))
     parser.add_argument("--epochs", type=float, default=TrainConfig.epochs)
     parser.add_argument("--seed", type=int, default=TrainConfig.seed)
+    parser.add_argument("--order-seed", type=int, default=None,
+                        help="seed of data order and dropout (default: --seed); the initial weights follow --seed")
     parser.add_argument("--no-public", action="store_true", help="authored data only (no ../shared/data)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF baseline")
     parser.add_argument("--mapped-weight", type=float, default=TrainConfig.mapped_weight,
@@ -235,7 +237,7 @@ def main(argv: list[str] | None = None) -> None:
     split = {s: [r for r in records if r["split"] == s] for s in ("train", "dev", "test")}
     print({s: len(v) for s, v in split.items()})
     config = TrainConfig(
-        epochs=args.epochs, seed=args.seed, mapped_weight=args.mapped_weight,
+        epochs=args.epochs, seed=args.seed, order_seed=args.order_seed, mapped_weight=args.mapped_weight,
         soft_labels=args.soft_labels, average_tail=args.average_tail, learning_rate=args.learning_rate,
     )
     on_step, progress = _rich_progress()
