@@ -57,6 +57,8 @@ class TrainConfig:
     # 0 (off) by default: averaging the last third scored below the final checkpoint on dev.
     average_tail: float = 0.0
     average_every: int = 50
+    # Greedy model soup of this many runs from the same initial weights (training.soup).
+    soup: int = 1
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:

@@ -19,7 +19,8 @@ import numpy as np
 from analyzer.labels import LABEL2ID
 from training.calibrate import expected_calibration_error, fit_calibration
 from training.evaluate import metrics_from_probs
-from training.finetune import TrainConfig, base_encoder_dir, finetune, macro_f1, predict_logits
+from training.finetune import TrainConfig, base_encoder_dir, macro_f1, predict_logits
+from training.soup import finetune_soup
 from training.model_folder import save_model_folder
 from analyzer.model import softmax
 
@@ -55,7 +56,7 @@ def train_model(
     """
     started = time.time()
     base = base or base_encoder_dir()
-    result = finetune(train, dev, config, base=base, on_step=on_step)
+    result = finetune_soup(train, dev, config, base=base, on_step=on_step)
     metrics: dict = {
         "train_seconds": round(time.time() - started, 1),
         "steps": result.steps,
@@ -179,6 +180,8 @@ def _rich_progress() -> tuple[Callable[[dict], None], object]:
                 f1 = "" if event["dev_macro_f1"] is None else f" dev macro-F1 {event['dev_macro_f1']:.3f}"
                 if "averaged" in event:
                     f1 = f" average of {event['averaged']} snapshots:{f1} ({'kept' if event['kept'] else 'best single checkpoint kept'})"
+                if "soup" in event:
+                    f1 = f" soup of {event['soup']} runs:{f1} ({'kept' if event['kept'] else 'last run left out'})"
                 print(f"step {event['step']}/{event['total']} loss {event['loss']:.3f}{f1}", file=sys.stderr, flush=True)
 
         return log_step, nullcontext()
@@ -192,7 +195,8 @@ def _rich_progress() -> tuple[Callable[[dict], None], object]:
     def on_step(event: dict) -> None:
         fields = {"loss": event["loss"]}
         if event["dev_macro_f1"] is not None:
-            fields["f1"] = f"{event['dev_macro_f1']:.3f}" + (" (averaged)" if event.get("averaged") else "")
+            fields["f1"] = f"{event['dev_macro_f1']:.3f}" + (" (averaged)" if event.get("averaged") else "") + (
+                f" (soup of {event['soup']})" if event.get("soup") else "")
         progress.update(task, completed=event["step"], total=event["total"], **fields)
 
     return on_step, progress
@@ -221,6 +225,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mapped-cap", type=_count, default=None,
                         help="at most this many rule-mapped (unreviewed) records per label in train "
                              "(default: training.data.MAPPED_CAP, none)")
+    parser.add_argument("--soup", type=_count, default=TrainConfig.soup,
+                        help="fine-tune this many runs from the same initial weights (data order seeds "
+                             "--order-seed, +1, ...) and average them greedily by dev macro-F1")
     parser.add_argument("--learning-rate", type=float, default=TrainConfig.learning_rate)
     parser.add_argument("--soft-labels", action="store_true",
                         help="train towards the annotators' vote shares where records have votes")
@@ -237,7 +244,7 @@ def main(argv: list[str] | None = None) -> None:
     split = {s: [r for r in records if r["split"] == s] for s in ("train", "dev", "test")}
     print({s: len(v) for s, v in split.items()})
     config = TrainConfig(
-        epochs=args.epochs, seed=args.seed, order_seed=args.order_seed, mapped_weight=args.mapped_weight,
+        epochs=args.epochs, seed=args.seed, order_seed=args.order_seed, soup=max(1, args.soup), mapped_weight=args.mapped_weight,
         soft_labels=args.soft_labels, average_tail=args.average_tail, learning_rate=args.learning_rate,
     )
     on_step, progress = _rich_progress()
