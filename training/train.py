@@ -228,6 +228,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--soup", type=_count, default=TrainConfig.soup,
                         help="fine-tune this many runs from the same initial weights (data order seeds "
                              "--order-seed, +1, ...) and average them greedily by dev macro-F1")
+    parser.add_argument("--freeze-word-embeddings", action="store_true",
+                        help="keep the pretrained word-embedding matrix fixed (faster steps)")
     parser.add_argument("--learning-rate", type=float, default=TrainConfig.learning_rate)
     parser.add_argument("--soft-labels", action="store_true",
                         help="train towards the annotators' vote shares where records have votes")
@@ -244,7 +246,7 @@ def main(argv: list[str] | None = None) -> None:
     split = {s: [r for r in records if r["split"] == s] for s in ("train", "dev", "test")}
     print({s: len(v) for s, v in split.items()})
     config = TrainConfig(
-        epochs=args.epochs, seed=args.seed, order_seed=args.order_seed, soup=max(1, args.soup), mapped_weight=args.mapped_weight,
+        epochs=args.epochs, seed=args.seed, order_seed=args.order_seed, soup=max(1, args.soup), freeze_word_embeddings=args.freeze_word_embeddings, mapped_weight=args.mapped_weight,
         soft_labels=args.soft_labels, average_tail=args.average_tail, learning_rate=args.learning_rate,
     )
     on_step, progress = _rich_progress()
