@@ -52,3 +52,11 @@ def test_greedy_soup_never_scores_below_its_best_ingredient_on_dev():
     steps = [e["step"] for e in events if "ingredient" in e]
     assert steps == sorted(steps) and max(steps) == result.steps
     assert {e["total"] for e in events if "ingredient" in e} == {result.steps}
+
+
+def test_souping_folders_rejects_a_folder_without_weights(tmp_path):
+    from training.soup import soup_folders
+
+    (tmp_path / "a").mkdir()
+    with pytest.raises(ValueError, match="weights.json"):
+        soup_folders([tmp_path / "a"], tmp_path / "out", [], [])

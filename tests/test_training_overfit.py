@@ -126,3 +126,32 @@ def test_recalibrate_refits_config_and_rescores(overfit, tmp_path):
     assert "test_torch_fp32_macro_f1" not in saved and saved["temperature_fitted_on_dev"] is True
     assert saved["test"]["n"] == len(EXAMPLES) and "dev_ece_after" in saved
     assert f"T = {config['temperature']:.3f}" in (folder / "MODEL_CARD.md").read_text()
+
+
+def test_frozen_word_embeddings_stay_pretrained_while_the_encoder_trains():
+    import torch
+
+    from training.finetune import finetune, load_base
+
+    records = [{"disclosure": d, "reply": r, "label": l} for d, r, l in EXAMPLES]
+    config = TrainConfig(epochs=1, batch_size=8, learning_rate=3e-4, eval_every=1000, warmup_ratio=0.0,
+                         freeze_word_embeddings=True)
+    trained = finetune(records, [], config).model
+    _, pretrained = load_base(None)
+    assert torch.equal(trained.get_input_embeddings().weight, pretrained.get_input_embeddings().weight)
+    name = "bert.encoder.layer.0.attention.self.query.weight"
+    assert not torch.equal(trained.state_dict()[name], pretrained.state_dict()[name])
+
+
+def test_soup_of_a_folder_with_itself_predicts_like_the_folder(overfit, tmp_path):
+    from training.soup import soup_folders
+
+    _, out, _ = overfit
+    records = [{"disclosure": d, "reply": r, "label": l, "source": "user"} for d, r, l in EXAMPLES]
+    metrics = soup_folders([out, out], tmp_path / "soup", records, records)
+    pairs = [(d, r) for d, r, _ in EXAMPLES]
+    original = ReplyClassifier.load(out).predict_proba(pairs).argmax(1)
+    souped = ReplyClassifier.load(tmp_path / "soup").predict_proba(pairs).argmax(1)
+    assert (souped == original).all()
+    assert metrics["test"]["n"] == len(EXAMPLES)
+    assert json.loads((tmp_path / "soup" / "config.json").read_text())["train_config"]["soup_of"] == [str(out)] * 2

@@ -96,3 +96,57 @@ def finetune_soup(
     model.eval()
     history.append({"step": offset, "soup_final": sorted(chosen), "dev_macro_f1": best})
     return TrainResult(model, tokenizer, history, best, offset, time.time() - started)
+
+
+def soup_folders(folders: Sequence[Path], out: Path, dev: Sequence[dict], test: Sequence[dict]) -> dict:
+    """Average the weights of exported model folders (same base encoder) into a new folder ``out``.
+
+    The weights come back from each folder's int8 ONNX file (``weights.json``), so the soup
+    carries their quantisation error once more. The result is calibrated on ``dev`` and
+    scored on ``test`` like a trained folder; returns its metrics.
+    """
+    from training.finetune import load_base
+    from training.model_folder import save_model_folder
+    from training.onnx_weights import has_weight_map, state_dict_from_onnx
+    from training.train import calibrate_folder, record_test_metrics, update_metrics
+
+    for folder in folders:
+        if not has_weight_map(folder):
+            raise ValueError(f"{folder}: not an exported model folder with weights.json and model.onnx")
+    tokenizer, model = load_base(folders[0])
+    model.load_state_dict(average_states([state_dict_from_onnx(f) for f in folders]), strict=False)
+    model.eval()
+    import json
+
+    first = json.loads((folders[0] / "config.json").read_text(encoding="utf-8"))
+    save_model_folder(
+        out, model, tokenizer, temperature=1.0, max_length=first.get("max_length", 160),
+        base_model=first.get("base_model", "unknown"), train_config={"soup_of": [str(f) for f in folders]},
+        data_summary=first.get("training_data", {}), metrics={},
+    )
+    metrics = update_metrics(out, calibrate_folder(out, dev, fit=bool(dev)))
+    return record_test_metrics(out, test) if test else metrics
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m training.soup --out DIR FOLDER FOLDER...``: soup exported folders on the project corpus."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Average exported model folders (same base) into one.")
+    parser.add_argument("folders", type=Path, nargs="+")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    from training.data import corpus_records
+
+    records = corpus_records()
+    try:
+        m = soup_folders(args.folders, args.out, [r for r in records if r["split"] == "dev"],
+                         [r for r in records if r["split"] == "test"])
+    except ValueError as err:
+        parser.error(str(err))
+    print(f"dev macro-F1 {m['dev_macro_f1_calibrated']:.3f}, test macro-F1 {m['test']['macro_f1']:.3f}, "
+          f"hard {m['test_hard'].get('macro_f1', float('nan')):.3f}, ECE {m['test_ece']:.3f}")
+
+
+if __name__ == "__main__":
+    main()
