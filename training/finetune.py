@@ -151,10 +151,15 @@ class WeightAverager:
         self.sums: dict = {}
 
     def add(self, model) -> None:
+        """Add a snapshot of ``model``'s current weights."""
+        self.add_state(model.state_dict())
+
+    def add_state(self, state: dict) -> None:
+        """Add a state dict (its floating-point tensors; other entries are not averaged)."""
         import torch
 
         with torch.no_grad():
-            for name, tensor in model.state_dict().items():
+            for name, tensor in state.items():
                 if not tensor.is_floating_point():
                     continue
                 if name in self.sums:
@@ -165,7 +170,11 @@ class WeightAverager:
 
     def state_dict(self, model) -> dict:
         """``model``'s state with every floating-point tensor replaced by its average."""
-        state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        return self.average(model.state_dict())
+
+    def average(self, template: dict) -> dict:
+        """A copy of ``template`` with every averaged floating-point tensor replaced by its average."""
+        state = {k: v.detach().clone() for k, v in template.items()}
         for name, total in self.sums.items():
             state[name] = (total / self.count).to(state[name].dtype)
         return state

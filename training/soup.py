@@ -9,13 +9,14 @@ lower on dev than without it, so the result never scores below the best single r
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from analyzer.labels import LABEL2ID
-from training.finetune import TrainConfig, TrainResult, finetune, macro_f1, predict_logits
+from training.finetune import TrainConfig, TrainResult, WeightAverager, finetune, macro_f1, predict_logits
 
 
 def ingredient_configs(config: TrainConfig) -> list[TrainConfig]:
@@ -27,13 +28,10 @@ def ingredient_configs(config: TrainConfig) -> list[TrainConfig]:
 
 def average_states(states: Sequence[dict]) -> dict:
     """Uniform average of state dicts (floating-point tensors averaged, others from the first)."""
-    out = {}
-    for name, first in states[0].items():
-        if first.is_floating_point():
-            out[name] = (sum(s[name].double() for s in states) / len(states)).to(first.dtype)
-        else:
-            out[name] = first.clone()
-    return out
+    averager = WeightAverager()
+    for state in states:
+        averager.add_state(state)
+    return averager.average(states[0])
 
 
 def finetune_soup(
@@ -80,6 +78,8 @@ def finetune_soup(
         model.eval()
         return macro_f1(gold, predict_logits(model, tokenizer, pairs, config.max_length).argmax(-1).tolist())
 
+    # Progress lines during the soup step show the last run's final training loss.
+    last_loss = next((h["loss"] for h in reversed(results[-1].history) if "loss" in h), 0.0)
     order = sorted(range(len(results)), key=lambda i: -results[i].best_dev_macro_f1)
     chosen = [order[0]]
     best = results[order[0]].best_dev_macro_f1
@@ -88,7 +88,7 @@ def finetune_soup(
         kept = f1 >= best
         history.append({"step": offset, "soup": sorted(chosen + [i]), "dev_macro_f1": f1, "kept": kept})
         if on_step:
-            on_step({"step": offset, "total": offset, "loss": 0.0, "dev_macro_f1": f1, "soup": len(chosen) + 1, "kept": kept})
+            on_step({"step": offset, "total": offset, "loss": last_loss, "dev_macro_f1": f1, "soup": len(chosen) + 1, "kept": kept})
         if kept:
             chosen.append(i)
             best = f1
@@ -116,8 +116,6 @@ def soup_folders(folders: Sequence[Path], out: Path, dev: Sequence[dict], test: 
     tokenizer, model = load_base(folders[0])
     model.load_state_dict(average_states([state_dict_from_onnx(f) for f in folders]), strict=False)
     model.eval()
-    import json
-
     first = json.loads((folders[0] / "config.json").read_text(encoding="utf-8"))
     save_model_folder(
         out, model, tokenizer, temperature=1.0, max_length=first.get("max_length", 160),
