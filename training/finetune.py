@@ -62,6 +62,9 @@ class TrainConfig:
     freeze_word_embeddings: bool = False
     # Greedy model soup of this many runs from the same initial weights (training.soup).
     soup: int = 1
+    # Classifier head: "cls" (the pretrained [CLS] pooler) or "mean" (masked mean of the
+    # last hidden states, as the encoder was pretrained); see training.pair_classifier.
+    pooling: str = "cls"
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -78,29 +81,31 @@ class TrainResult:
     seconds: float
 
 
-def load_base(base: Path | None):
+def load_base(base: Path | None, pooling: str = "cls"):
     """Tokenizer and 4-label classifier to start from.
 
     ``base`` is a Hugging Face encoder folder (default: the packaged MiniLM), or an exported
     model folder of this project (``weights.json`` + ``model.onnx``, e.g. the shipped
-    default model), whose weights are recovered from its int8 ONNX file.
+    default model), whose weights are recovered from its int8 ONNX file; such a folder
+    keeps the head (``pooling``) it was trained with.
     """
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers import AutoTokenizer
 
     from training.onnx_weights import has_weight_map, state_dict_from_onnx
+    from training.pair_classifier import build_classifier, folder_pooling
 
     kwargs = dict(num_labels=len(LABELS), id2label=dict(enumerate(LABELS)), label2id=dict(LABEL2ID))
     if base is not None and has_weight_map(base):
         encoder = base_encoder_dir()
         tokenizer = AutoTokenizer.from_pretrained(str(encoder))
-        model = AutoModelForSequenceClassification.from_pretrained(str(encoder), **kwargs)
+        model = build_classifier(str(encoder), folder_pooling(base), **kwargs)
         missing, unexpected = model.load_state_dict(state_dict_from_onnx(base), strict=False)
         if unexpected or any(not k.endswith("position_ids") for k in missing):
             raise ValueError(f"{base}: weights do not fit the base encoder (missing {missing}, unexpected {unexpected})")
         return tokenizer, model
     base = base or base_encoder_dir()
     tokenizer = AutoTokenizer.from_pretrained(str(base))
-    model = AutoModelForSequenceClassification.from_pretrained(str(base), ignore_mismatched_sizes=True, **kwargs)
+    model = build_classifier(str(base), pooling, ignore_mismatched_sizes=True, **kwargs)
     return tokenizer, model
 
 
@@ -255,7 +260,7 @@ def finetune(
     import torch
 
     set_seed(config.seed)
-    tokenizer, model = load_base(base)
+    tokenizer, model = load_base(base, config.pooling)
     order_seed = config.seed if config.order_seed is None else config.order_seed
     if order_seed != config.seed:
         set_seed(order_seed)

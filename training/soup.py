@@ -108,18 +108,22 @@ def soup_folders(folders: Sequence[Path], out: Path, dev: Sequence[dict], test: 
     from training.finetune import load_base
     from training.model_folder import save_model_folder
     from training.onnx_weights import has_weight_map, state_dict_from_onnx
+    from training.pair_classifier import folder_pooling
     from training.train import calibrate_folder, record_test_metrics, update_metrics
 
     for folder in folders:
         if not has_weight_map(folder):
             raise ValueError(f"{folder}: not an exported model folder with weights.json and model.onnx")
+    poolings = {folder_pooling(f) for f in folders}
+    if len(poolings) > 1:
+        raise ValueError(f"the folders use different classifier heads ({', '.join(sorted(poolings))}); cannot average them")
     tokenizer, model = load_base(folders[0])
     model.load_state_dict(average_states([state_dict_from_onnx(f) for f in folders]), strict=False)
     model.eval()
     first = json.loads((folders[0] / "config.json").read_text(encoding="utf-8"))
     save_model_folder(
         out, model, tokenizer, temperature=1.0, max_length=first.get("max_length", 160),
-        base_model=first.get("base_model", "unknown"), train_config={"soup_of": [str(f) for f in folders]},
+        base_model=first.get("base_model", "unknown"), train_config={"soup_of": [str(f) for f in folders], "pooling": poolings.pop()},
         data_summary=first.get("training_data", {}), metrics={},
     )
     metrics = update_metrics(out, calibrate_folder(out, dev, fit=bool(dev)))

