@@ -55,11 +55,12 @@ def test_tiny_train_then_evaluate(tmp_path):
     test = write_jsonl(tmp_path / "test.jsonl", ROWS, split="test")
     out = tmp_path / "model"
     res = runner.invoke(app, ["train", "--data", str(train), "--data", str(test), "--out", str(out), "--epochs", "20",
-                              "--seed", "3", "--soft-labels", "--label-offsets"])
+                              "--seed", "3", "--soft-labels", "--label-offsets", "--pooling", "mean"])
     assert res.exit_code == 0, res.output
     assert (out / "model.onnx").is_file() and (out / "baseline.skops").is_file()
     config = json.loads((out / "config.json").read_text())
     assert config["train_config"]["soft_labels"] is True
+    assert config["train_config"]["pooling"] == "mean"
     # No dev split: calibration is not fitted on training data (that would learn overconfidence).
     assert config["temperature"] == 1.0 and config["logit_bias"] == [0.0] * 4
     res = runner.invoke(app, ["evaluate", "--data", str(test), "--model", str(out), "--json"])
