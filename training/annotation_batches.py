@@ -1,0 +1,171 @@
+"""Draw train-side public records for blind annotation, and merge the annotators' labels back.
+
+The public items of dev and test come from targeted pools (``data/README.md``, "Pools"):
+replies with the guide's stock phrases, ESConv self-disclosures, DiaSafety replies to
+depressed or suicidal posts... Only a few hundred train items came from the same pools.
+``draw`` selects more train-side records by the same kinds of criteria: never annotated,
+in a dialog that hashes to train, with a reply text not already in the corpus.
+
+``python -m training.annotation_batches draw --out DIR --batches 8`` writes
+``DIR/batch-K.jsonl`` (``{"item", "disclosure", "reply"}``: no source, no rule label, so
+the annotation is blind) and ``DIR/key.jsonl`` (item -> source, ref, pool).
+``python -m training.annotation_batches merge DIR --out data/annotations/NAME.jsonl`` reads
+the annotators' ``DIR/labels-K.jsonl`` (``{"item", "label", "secondary", "hard", "note"}``,
+``label`` null = rejected), checks them, and writes annotation rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from analyzer.labels import LABELS
+
+# Stock phrases of the guide's invalidating and self-centering cues (and near variants).
+CUE_PHRASES = re.compile(
+    r"\b(at least|don'?t worry|do not worry|could have been worse|could be (a lot )?worse|same here|"
+    r"happened to me|me too|i know how you feel|bright side|not that bad|(not a|no) big deal|get over it|"
+    r"you'?ll be (fine|ok|okay)|it happens|that'?s life|oh well|cheer up|stay positive|"
+    r"everything happens for a reason|everything will be|it will be (fine|ok|okay)|lucky|"
+    r"i had the same|i went through|i'?ve been there|i was in the same)\b",
+    re.IGNORECASE,
+)
+ED_CHATTY_INTENTS = ("neutral", "agreeing")
+ED_CHATTY_MAX = 400
+
+
+def pool_of(rec) -> str | None:
+    """The targeted pool a source record belongs to (None: not a candidate)."""
+    if rec.rule.startswith("drop"):
+        return None
+    if rec.source == "empathetic_intents":
+        if CUE_PHRASES.search(rec.reply):
+            return "ed-cue-phrases"
+        if rec.rule == "ed-unmapped-intent" and rec.native in ED_CHATTY_INTENTS:
+            return "ed-neutral-agreeing"
+    elif rec.source == "esconv":
+        if rec.rule.startswith("self-disclosure"):
+            return "esconv-self-disclosure"
+        if CUE_PHRASES.search(rec.reply):
+            return "esconv-cue-phrases"
+    elif rec.source == "epitome":
+        if rec.rule.startswith(("self-disclosure", "invalidating")) or rec.rule == "epitome-zero-pool":
+            return "epitome-zero-or-self"
+    elif rec.source == "diasafety" and rec.native == "Risk Ignorance/Safe":
+        return "diasafety-risk-safe"
+    return None
+
+
+def _hash(text: str) -> bytes:
+    return hashlib.sha1(text.encode("utf-8")).digest()
+
+
+def draw_candidates(data_dir: Path) -> list[dict]:
+    """Train-side, never-annotated records of the targeted pools, in a seed-free hash order."""
+    from training.data import corpus_records, iter_annotations, normalise_text, split_for
+    from training.sources import iter_all
+
+    annotated = {f"{a['source']}:{a['ref']}" for a in iter_annotations()}
+    in_corpus = {normalise_text(r["reply"]) for r in corpus_records(data_dir)}
+    by_pool: dict[str, list[dict]] = {}
+    for rec in iter_all(data_dir, ["esconv", "empathetic_intents", "epitome", "diasafety"]):
+        pool = pool_of(rec)
+        key = normalise_text(rec.reply)
+        if pool is None or rec.id in annotated or not key or key in in_corpus:
+            continue
+        if split_for(rec.group or rec.reply) != "train":
+            continue
+        in_corpus.add(key)  # one copy of a reply text
+        by_pool.setdefault(pool, []).append(
+            {"source": rec.source, "ref": rec.ref, "pool": pool, "disclosure": rec.disclosure, "reply": rec.reply}
+        )
+    out: list[dict] = []
+    for pool, items in sorted(by_pool.items()):
+        items.sort(key=lambda r: _hash(f"{r['source']}:{r['ref']}"))
+        out.extend(items[:ED_CHATTY_MAX] if pool == "ed-neutral-agreeing" else items)
+    out.sort(key=lambda r: _hash(f"{r['source']}:{r['ref']}"))  # pools mixed within each batch
+    return out
+
+
+def write_batches(items: list[dict], out: Path, batches: int, prefix: str = "p") -> Counter:
+    """Split ``items`` into ``batches`` blind batch files plus ``key.jsonl``; counts per pool."""
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "key.jsonl").open("w", encoding="utf-8") as key:
+        for k in range(batches):
+            part = items[k::batches]
+            with (out / f"batch-{k + 1}.jsonl").open("w", encoding="utf-8") as f:
+                for j, rec in enumerate(part):
+                    item = f"{prefix}{k + 1}-{j + 1:04d}"
+                    f.write(json.dumps({"item": item, "disclosure": rec["disclosure"], "reply": rec["reply"]}, ensure_ascii=False) + "\n")
+                    key.write(json.dumps({"item": item, "source": rec["source"], "ref": rec["ref"], "pool": rec["pool"]}) + "\n")
+    return Counter(r["pool"] for r in items)
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict]]:
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                yield n, json.loads(line)
+            except json.JSONDecodeError as err:
+                raise ValueError(f"{path}:{n}: not JSON ({err.msg})") from None
+
+
+def merge_labels(folder: Path, label_files: Iterable[Path]) -> list[dict]:
+    """Annotation rows for every labelled item of ``folder``'s key (unlabelled items are left out).
+
+    Raises ValueError naming file and line for an unknown item or label, or an item labelled twice.
+    """
+    key = {row["item"]: row for _, row in _rows(folder / "key.jsonl")}
+    seen: dict[str, dict] = {}
+    for path in label_files:
+        for n, row in _rows(path):
+            item = row.get("item")
+            if item not in key:
+                raise ValueError(f"{path}:{n}: unknown item {item!r}")
+            if item in seen:
+                raise ValueError(f"{path}:{n}: item {item} labelled twice")
+            label = row.get("label")
+            secondary = [s for s in row.get("secondary") or [] if s != label]
+            if label is not None and label not in LABELS or any(s not in LABELS for s in secondary):
+                raise ValueError(f"{path}:{n}: unknown label in {row!r}")
+            seen[item] = {
+                "source": key[item]["source"], "ref": key[item]["ref"], "label": label,
+                "secondary": secondary if label else [], "hard": bool(row.get("hard")),
+                "note": str(row.get("note") or "").strip(),
+            }
+    return [seen[i] for i in key if i in seen]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    draw = sub.add_parser("draw", help="write blind annotation batches of train-side candidates")
+    draw.add_argument("--out", type=Path, required=True)
+    draw.add_argument("--batches", type=int, default=8)
+    merge = sub.add_parser("merge", help="turn the annotators' labels-K.jsonl files into annotation rows")
+    merge.add_argument("folder", type=Path)
+    merge.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    if args.command == "draw":
+        from training.sources.paths import shared_data_dir
+
+        counts = write_batches(draw_candidates(shared_data_dir()), args.out, max(1, args.batches))
+        print(f"{sum(counts.values())} items in {args.batches} batches: {dict(sorted(counts.items()))}")
+        return
+    try:
+        rows = merge_labels(args.folder, sorted(args.folder.glob("labels-*.jsonl")))
+    except ValueError as err:
+        parser.error(str(err))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    counts = Counter(r["label"] or "rejected" for r in rows)
+    print(f"{args.out}: {len(rows)} rows {dict(sorted(counts.items()))}")
+
+
+if __name__ == "__main__":
+    main()
