@@ -1,0 +1,98 @@
+"""Blind annotation batches: pool selection, batch/key files, merging labels back."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from training.annotation_batches import merge_labels, pool_of, write_batches
+from training.sources.record import SourceRecord
+
+
+def _rec(source: str, reply: str, rule: str = "", native: str = "") -> SourceRecord:
+    return SourceRecord(source=source, ref="r1", disclosure="my dog died", reply=reply, label=None, rule=rule, native=native)
+
+
+@pytest.mark.parametrize(
+    ("rec", "pool"),
+    [
+        (_rec("empathetic_intents", "At least he had a long life", "ed-consoling"), "ed-cue-phrases"),
+        (_rec("empathetic_intents", "I had a cat once", "ed-unmapped-intent", "neutral"), "ed-neutral-agreeing"),
+        (_rec("empathetic_intents", "I had a cat once", "ed-unmapped-intent", "wishing"), None),
+        (_rec("empathetic_intents", "That is so sad", "ed-sympathizing"), None),
+        (_rec("esconv", "I went through a breakup too", "self-disclosure-takeover"), "esconv-self-disclosure"),
+        (_rec("esconv", "Don't worry, it will pass", "esconv-affirmation"), "esconv-cue-phrases"),
+        (_rec("esconv", "Hi there!", "drop-greeting"), None),
+        (_rec("epitome", "same", "epitome-zero-pool"), "epitome-zero-or-self"),
+        (_rec("epitome", "you got this", "epitome-strong"), None),
+        (_rec("diasafety", "I'm sorry", "diasafety-pool", "Risk Ignorance/Safe"), "diasafety-risk-safe"),
+        (_rec("diasafety", "I'm sorry", "diasafety-pool", "Risk Ignorance/Unsafe"), None),
+    ],
+)
+def test_pool_of(rec, pool):
+    assert pool_of(rec) == pool
+
+
+def _items(n: int) -> list[dict]:
+    return [{"source": "esconv", "ref": f"train:{i}:1", "pool": "p", "disclosure": f"d{i}", "reply": f"r{i}"} for i in range(n)]
+
+
+def test_batches_are_blind_and_the_key_maps_every_item(tmp_path):
+    counts = write_batches(_items(10), tmp_path, 3)
+    assert counts == {"p": 10}
+    batch_rows = [json.loads(l) for k in (1, 2, 3) for l in (tmp_path / f"batch-{k}.jsonl").read_text().splitlines()]
+    assert all(set(r) == {"item", "disclosure", "reply"} for r in batch_rows)  # no source, no rule label
+    key = [json.loads(l) for l in (tmp_path / "key.jsonl").read_text().splitlines()]
+    assert sorted(r["item"] for r in key) == sorted(r["item"] for r in batch_rows)
+    assert len({r["ref"] for r in key}) == 10
+
+
+def test_merge_turns_labels_into_annotation_rows(tmp_path):
+    write_batches(_items(3), tmp_path, 1)
+    (tmp_path / "labels-1.jsonl").write_text(
+        json.dumps({"item": "p1-0001", "label": "validating", "secondary": ["validating", "advice-giving"], "hard": True, "note": " ok "}) + "\n"
+        + json.dumps({"item": "p1-0003", "label": None, "secondary": ["advice-giving"], "note": "rejected: chatter"}) + "\n"
+    )
+    rows = merge_labels(tmp_path, [tmp_path / "labels-1.jsonl"])
+    assert rows == [
+        {"source": "esconv", "ref": "train:0:1", "label": "validating", "secondary": ["advice-giving"], "hard": True, "note": "ok"},
+        {"source": "esconv", "ref": "train:2:1", "label": None, "secondary": [], "hard": False, "note": "rejected: chatter"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"item": "p1-0009", "label": "validating"}', "unknown item"),
+        ('{"item": "p1-0001", "label": "supportive"}', "unknown label"),
+        ('{"item": "p1-0001", "label": "validating", "secondary": ["kind"]}', "unknown label"),
+        ("not json", "not JSON"),
+    ],
+)
+def test_merge_names_file_and_line_of_a_bad_row(tmp_path, line, message):
+    write_batches(_items(2), tmp_path, 1)
+    path = tmp_path / "labels-1.jsonl"
+    path.write_text('{"item": "p1-0002", "label": "invalidating"}\n' + line + "\n")
+    with pytest.raises(ValueError, match=rf"labels-1.jsonl:2: {message}"):
+        merge_labels(tmp_path, [path])
+
+
+def test_merge_refuses_an_item_labelled_twice(tmp_path):
+    write_batches(_items(1), tmp_path, 1)
+    row = json.dumps({"item": "p1-0001", "label": "validating"})
+    (tmp_path / "labels-1.jsonl").write_text(row + "\n")
+    (tmp_path / "labels-2.jsonl").write_text(row + "\n")
+    with pytest.raises(ValueError, match="labels-2.jsonl:1: item p1-0001 labelled twice"):
+        merge_labels(tmp_path, [tmp_path / "labels-1.jsonl", tmp_path / "labels-2.jsonl"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=300))
+def test_pool_of_takes_any_reply_text(reply):
+    for source, rule, native in (("empathetic_intents", "ed-unmapped-intent", "neutral"), ("esconv", "esconv-others", ""),
+                                 ("epitome", "epitome-weak", ""), ("diasafety", "diasafety-pool", "Offending User/Safe")):
+        assert pool_of(_rec(source, reply, rule, native)) in (
+            None, "ed-cue-phrases", "ed-neutral-agreeing", "esconv-cue-phrases")
