@@ -67,7 +67,7 @@ def _hash(text: str) -> bytes:
 
 def draw_candidates(data_dir: Path) -> list[dict]:
     """Train-side, never-annotated records of the targeted pools, in a seed-free hash order."""
-    from training.data import corpus_records, iter_annotations, normalise_text, split_for
+    from training.data import corpus_records, iter_annotations, normalise_text, public_split
     from training.sources import iter_all
 
     annotated = {f"{a['source']}:{a['ref']}" for a in iter_annotations()}
@@ -78,7 +78,7 @@ def draw_candidates(data_dir: Path) -> list[dict]:
         key = normalise_text(rec.reply)
         if pool is None or rec.id in annotated or not key or key in in_corpus:
             continue
-        if split_for(rec.group or rec.reply) != "train":
+        if public_split(rec) != "train":
             continue
         in_corpus.add(key)  # one copy of a reply text
         by_pool.setdefault(pool, []).append(

@@ -54,6 +54,16 @@ def split_for(key: str) -> str:
     return "train"
 
 
+def record_group(rec) -> str:
+    """The split key of a public ``SourceRecord``'s dialog (``""``: none; the reply text decides)."""
+    return f"{rec.source}:{rec.group}" if rec.group else ""
+
+
+def public_split(rec) -> str:
+    """The split a public ``SourceRecord`` falls in (by its dialog, else its reply text)."""
+    return split_for(record_group(rec) or rec.reply)
+
+
 def _jsonl(path: Path) -> Iterator[tuple[int, dict]]:
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, start=1):
@@ -101,7 +111,7 @@ def iter_reviewed(data_dir: Path, folder: Path = ANNOTATIONS_DIR) -> Iterator[di
             "label": raw["label"],
             "secondary": list(raw.get("secondary") or []),
             "source": raw["source"],
-            "group": f"{rec.source}:{rec.group}" if rec.group else "",
+            "group": record_group(rec),
             "origin": "reviewed",
             "hard": bool(raw.get("hard", False)),
             "style": "",
@@ -124,7 +134,7 @@ def iter_mapped(data_dir: Path) -> Iterator[dict]:
             "label": rec.label,
             "secondary": list(rec.secondary),
             "source": rec.source,
-            "group": f"{rec.source}:{rec.group}" if rec.group else "",
+            "group": record_group(rec),
             "origin": "mapped",
             "hard": False,
             "style": "",
