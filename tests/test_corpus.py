@@ -220,3 +220,15 @@ def test_data_stats_cli(records, monkeypatch):
     assert {"total", "by_label", "train_by_label", "by_source", "by_split"} <= set(stats)
     assert stats["total"] == len(records)
     assert set(stats["by_label"]) == set(LABELS)
+
+
+# Single-annotated pools: drawn from train-side dialogs only; dev and test hold only
+# double-annotated references (and authored examples).
+SINGLE_ANNOTATED_FILES = ("mapped-review.jsonl", "mapped-review-2.jsonl", "train-pool-review.jsonl", "targeted-train-pools.jsonl")
+
+
+def test_single_annotated_pools_stay_in_train(records, annotations):
+    held_out = {r["id"] for r in records if r["split"] != "train"}
+    single = {f"{row['source']}:{row['ref']}" for where, row in annotations
+              if where.split(":")[0].endswith(SINGLE_ANNOTATED_FILES) and row.get("label")}
+    assert single and not single & held_out, sorted(single & held_out)[:10]
