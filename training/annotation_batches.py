@@ -21,10 +21,11 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from analyzer.labels import LABELS
+from training.data import _jsonl
 
 # Stock phrases of the guide's invalidating and self-centering cues (and near variants).
 CUE_PHRASES = re.compile(
@@ -106,24 +107,15 @@ def write_batches(items: list[dict], out: Path, batches: int, prefix: str = "p")
     return Counter(r["pool"] for r in items)
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict]]:
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                yield n, json.loads(line)
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{path}:{n}: not JSON ({err.msg})") from None
-
-
 def merge_labels(folder: Path, label_files: Iterable[Path]) -> list[dict]:
     """Annotation rows for every labelled item of ``folder``'s key (unlabelled items are left out).
 
     Raises ValueError naming file and line for an unknown item or label, or an item labelled twice.
     """
-    key = {row["item"]: row for _, row in _rows(folder / "key.jsonl")}
+    key = {row["item"]: row for _, row in _jsonl(folder / "key.jsonl")}
     seen: dict[str, dict] = {}
     for path in label_files:
-        for n, row in _rows(path):
+        for n, row in _jsonl(path):
             item = row.get("item")
             if item not in key:
                 raise ValueError(f"{path}:{n}: unknown item {item!r}")

@@ -65,10 +65,14 @@ def public_split(rec) -> str:
 
 
 def _jsonl(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, row) for every non-empty line; ValueError naming file and line for bad JSON."""
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, start=1):
             if line.strip():
-                yield n, json.loads(line)
+                try:
+                    yield n, json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise ValueError(f"{path}:{n}: not JSON ({err.msg})") from None
 
 
 def iter_authored(folder: Path = AUTHORED_DIR) -> Iterator[dict]:

@@ -11,6 +11,9 @@ export of either takes the same inputs and returns the same logits.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 POOLINGS = ("cls", "mean")
 
 
@@ -61,9 +64,6 @@ def build_classifier(encoder_dir: str, pooling: str = "cls", **kwargs):
 
 def folder_pooling(folder) -> str:
     """The pooling an exported model folder was trained with (``cls`` for folders before it was recorded)."""
-    import json
-    from pathlib import Path
-
     path = Path(folder) / "config.json"
     if not path.is_file():
         return "cls"

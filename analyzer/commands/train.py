@@ -9,13 +9,11 @@ from typing import Annotated, Optional
 import typer
 
 from analyzer.commands.common import UserError, user_errors
+from training.pair_classifier import POOLINGS
 
 
-class Pooling(str, Enum):
-    """Classifier heads (training.pair_classifier.POOLINGS)."""
-
-    cls = "cls"
-    mean = "mean"
+# The classifier heads as CLI choices (training.pair_classifier imports nothing heavy).
+Pooling = Enum("Pooling", [(p, p) for p in POOLINGS], type=str)
 
 
 def split_user_records(records: list[dict]) -> dict[str, list[dict]]:
@@ -91,7 +89,7 @@ def train(
     label_offsets: Annotated[bool, typer.Option("--label-offsets", help="Calibrate per-label offsets on dev as well as a temperature (for training data whose label mix differs from dev's).")] = False,
     soup: Annotated[int, typer.Option("--soup", min=1, help="Train this many runs from the same start (different data order) and average their weights where that scores at least as well on dev; N times the training time.")] = 1,
     freeze_word_embeddings: Annotated[bool, typer.Option("--freeze-word-embeddings", help="Keep the pretrained word-embedding matrix fixed (about 14% faster steps; the shipped model was trained this way).")] = False,
-    pooling: Annotated[Pooling, typer.Option("--pooling", case_sensitive=False, help="Classifier head for a new model: the [CLS] pooler, or the mean of the token vectors (the packaged encoder's own pooling). A --base model folder keeps its head.")] = Pooling.cls,
+    pooling: Annotated[Pooling, typer.Option("--pooling", case_sensitive=False, help="Classifier head for a new model: the [CLS] pooler, or the mean of the token vectors (the packaged encoder's own pooling). A --base model folder keeps its head.")] = Pooling("cls"),
 ) -> None:
     """Fine-tune the classifier on labelled data and write a complete model folder."""
     from rich.console import Console
