@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.labels import LABELS
-from training.data import ANNOTATIONS_DIR, AUTHORED_DIR, cohen_kappa, majority_label
+from training.data import ANNOTATIONS_DIR, AUTHORED_DIR, SINGLE_ANNOTATED_POOLS, cohen_kappa, majority_label
 
 AUTHORED_FILES = sorted(AUTHORED_DIR.glob("*.jsonl"))
 ANNOTATION_FILES = sorted(ANNOTATIONS_DIR.glob("*.jsonl"))
@@ -224,11 +224,10 @@ def test_data_stats_cli(records, monkeypatch):
 
 # Single-annotated pools: drawn from train-side dialogs only; dev and test hold only
 # double-annotated references (and authored examples).
-SINGLE_ANNOTATED_FILES = ("mapped-review.jsonl", "mapped-review-2.jsonl", "train-pool-review.jsonl", "targeted-train-pools.jsonl")
 
 
 def test_single_annotated_pools_stay_in_train(records, annotations):
     held_out = {r["id"] for r in records if r["split"] != "train"}
     single = {f"{row['source']}:{row['ref']}" for where, row in annotations
-              if where.split(":")[0].endswith(SINGLE_ANNOTATED_FILES) and row.get("label")}
+              if where.split(":")[0].endswith(SINGLE_ANNOTATED_POOLS) and row.get("label")}
     assert single and not single & held_out, sorted(single & held_out)[:10]

@@ -25,6 +25,9 @@ from analyzer.labels import LABELS
 REPO_DIR = Path(__file__).resolve().parent.parent
 AUTHORED_DIR = REPO_DIR / "data" / "authored"
 ANNOTATIONS_DIR = REPO_DIR / "data" / "annotations"
+# Train-side pools labelled by one annotator (the other pools were double-annotated blind);
+# `python -m training.second_votes` adds votes to the rows a model doubts.
+SINGLE_ANNOTATED_POOLS = ("mapped-review.jsonl", "mapped-review-2.jsonl", "train-pool-review.jsonl", "targeted-train-pools.jsonl")
 
 TEST_SHARE = 0.15
 DEV_SHARE = 0.10
@@ -266,8 +269,19 @@ def cohen_kappa(first: Sequence[str | None], second: Sequence[str | None]) -> fl
 
 
 def double_annotation_stats(folder: Path = ANNOTATIONS_DIR) -> dict:
-    """Agreement of the blind double annotation (rows with ``votes``: first, second[, third])."""
-    rows = list({(r["source"], r["ref"]): r for r in iter_annotations(folder) if r.get("votes")}.values())
+    """Agreement of the blind double annotation (rows with ``votes``: first, second[, third]).
+
+    Counts the double-annotated pools only; the train-side rows that got second votes because a
+    model doubted them (``SINGLE_ANNOTATED_POOLS``) are a biased sample and are reported apart,
+    under ``train_second_votes``.
+    """
+    rows: list[dict] = []
+    rechecked: list[dict] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for _, raw in _jsonl(path):
+            if raw.get("votes"):
+                (rechecked if path.name in SINGLE_ANNOTATED_POOLS else rows).append(raw)
+    rows = list({(r["source"], r["ref"]): r for r in rows}.values())
 
     def agreement(subset: list[dict]) -> dict:
         first = [r["votes"][0] for r in subset]
@@ -285,6 +299,11 @@ def double_annotation_stats(folder: Path = ANNOTATIONS_DIR) -> dict:
         "third_vote": sum(1 for r in rows if len(r["votes"]) > 2),
         "changed_label": sum(1 for r in rows if r["label"] and r["label"] != r["votes"][0]),
         "rejected_no_majority": sum(1 for r in rows if r["label"] is None),
+        "train_second_votes": {
+            **agreement(rechecked),
+            "changed_label": sum(1 for r in rechecked if r["label"] and r["label"] != r["votes"][0]),
+            "rejected_no_majority": sum(1 for r in rechecked if r["label"] is None),
+        },
     }
 
 

@@ -34,6 +34,13 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print the counts
             f"third vote {double['third_vote']}, label changed {double['changed_label']}, "
             f"rejected (no majority) {double['rejected_no_majority']}"
         )
+    second = double.get("train_second_votes") or {}
+    if second.get("items"):
+        console.print(
+            f"train references re-voted because a model doubted them {second['items']}: "
+            f"first two agree {second['first_two_agree']:.1%}, label changed {second['changed_label']}, "
+            f"rejected (no majority) {second['rejected_no_majority']}"
+        )
     for key in ("by_label", "train_by_label", "test_by_label", "by_source"):
         t = Table(title=key)
         t.add_column("name")
