@@ -96,3 +96,12 @@ def test_pool_of_takes_any_reply_text(reply):
                                  ("epitome", "epitome-weak", ""), ("diasafety", "diasafety-pool", "Offending User/Safe")):
         assert pool_of(_rec(source, reply, rule, native)) in (
             None, "ed-cue-phrases", "ed-neutral-agreeing", "esconv-cue-phrases")
+
+
+def test_merge_of_a_folder_without_a_key_is_a_clear_error(tmp_path, capsys):
+    from training.annotation_batches import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["merge", str(tmp_path), "--out", str(tmp_path / "rows.jsonl")])
+    assert exit_info.value.code == 2
+    assert "no key.jsonl" in capsys.readouterr().err

@@ -220,6 +220,11 @@ def test_data_stats_cli(records, monkeypatch):
     assert {"total", "by_label", "train_by_label", "by_source", "by_split"} <= set(stats)
     assert stats["total"] == len(records)
     assert set(stats["by_label"]) == set(LABELS)
+    second = stats["double_annotation"]["train_second_votes"]
+    table = CliRunner().invoke(app, ["data", "stats"])
+    assert table.exit_code == 0, table.output
+    assert "double-annotated (blind)" in table.output
+    assert ("re-voted because a model doubted them" in table.output) == bool(second["items"])
 
 
 # Single-annotated pools: drawn from train-side dialogs only; dev and test hold only

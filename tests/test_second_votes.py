@@ -115,3 +115,25 @@ def test_agreement_figures_keep_the_rechecked_train_rows_apart(tmp_path):
     assert stats["items"] == 1 and stats["first_two_agree"] == 1.0
     second = stats["train_second_votes"]
     assert second["items"] == 1 and second["first_two_agree"] == 0.0 and second["changed_label"] == 1
+
+
+@pytest.mark.parametrize("command", [["apply"], ["third", "--out", "OUT"]])
+def test_a_folder_without_batches_is_a_clear_error(tmp_path, capsys, command):
+    from training.second_votes import main
+
+    args = [a.replace("OUT", str(tmp_path / "out")) for a in command]
+    with pytest.raises(SystemExit) as exit_info:
+        main([args[0], str(tmp_path / "missing"), *args[1:]])
+    assert exit_info.value.code == 2
+    assert "no key.jsonl" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("module", ["training.second_votes", "training.annotation_batches"])
+def test_draw_without_the_shared_data_is_a_clear_error(tmp_path, capsys, monkeypatch, module):
+    import importlib
+
+    monkeypatch.setenv("REPLY_ANALYZER_DATA", str(tmp_path / "no-such-folder"))
+    with pytest.raises(SystemExit) as exit_info:
+        importlib.import_module(module).main(["draw", "--out", str(tmp_path / "out")])
+    assert exit_info.value.code == 2
+    assert "shared data folder not found" in capsys.readouterr().err

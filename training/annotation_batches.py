@@ -66,12 +66,17 @@ def _hash(text: str) -> bytes:
     return hashlib.sha1(text.encode("utf-8")).digest()
 
 
+def ref_key(row: dict) -> str:
+    """``source:ref``, the id of a public reference (annotation rows, key rows, batch items)."""
+    return f"{row['source']}:{row['ref']}"
+
+
 def draw_candidates(data_dir: Path) -> list[dict]:
     """Train-side, never-annotated records of the targeted pools, in a seed-free hash order."""
     from training.data import corpus_records, iter_annotations, normalise_text, public_split
     from training.sources import iter_all
 
-    annotated = {f"{a['source']}:{a['ref']}" for a in iter_annotations()}
+    annotated = {ref_key(a) for a in iter_annotations()}
     in_corpus = {normalise_text(r["reply"]) for r in corpus_records(data_dir)}
     by_pool: dict[str, list[dict]] = {}
     for rec in iter_all(data_dir, ["esconv", "empathetic_intents", "epitome", "diasafety"]):
@@ -87,9 +92,9 @@ def draw_candidates(data_dir: Path) -> list[dict]:
         )
     out: list[dict] = []
     for pool, items in sorted(by_pool.items()):
-        items.sort(key=lambda r: _hash(f"{r['source']}:{r['ref']}"))
+        items.sort(key=lambda r: _hash(ref_key(r)))
         out.extend(items[:ED_CHATTY_MAX] if pool == "ed-neutral-agreeing" else items)
-    out.sort(key=lambda r: _hash(f"{r['source']}:{r['ref']}"))  # pools mixed within each batch
+    out.sort(key=lambda r: _hash(ref_key(r)))  # pools mixed within each batch
     return out
 
 
@@ -133,6 +138,16 @@ def merge_labels(folder: Path, label_files: Iterable[Path]) -> list[dict]:
     return [seen[i] for i in key if i in seen]
 
 
+def labelled_rows(folder: Path) -> list[dict]:
+    """:func:`merge_labels` over every ``labels-K.jsonl`` of ``folder``.
+
+    Raises ValueError when ``folder`` has no ``key.jsonl`` (not a folder that ``draw`` wrote).
+    """
+    if not (folder / "key.jsonl").is_file():
+        raise ValueError(f"{folder}: no key.jsonl (not a folder of annotation batches)")
+    return merge_labels(folder, sorted(folder.glob("labels-*.jsonl")))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -143,15 +158,15 @@ def main(argv: list[str] | None = None) -> None:
     merge.add_argument("folder", type=Path)
     merge.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    if args.command == "draw":
-        from training.sources.paths import shared_data_dir
-
-        counts = write_batches(draw_candidates(shared_data_dir()), args.out, max(1, args.batches))
-        print(f"{sum(counts.values())} items in {args.batches} batches: {dict(sorted(counts.items()))}")
-        return
     try:
-        rows = merge_labels(args.folder, sorted(args.folder.glob("labels-*.jsonl")))
-    except ValueError as err:
+        if args.command == "draw":
+            from training.sources.paths import shared_data_dir
+
+            counts = write_batches(draw_candidates(shared_data_dir()), args.out, max(1, args.batches))
+            print(f"{sum(counts.values())} items in {args.batches} batches: {dict(sorted(counts.items()))}")
+            return
+        rows = labelled_rows(args.folder)
+    except (ValueError, FileNotFoundError) as err:  # bad folders or labels; no ../shared/data
         parser.error(str(err))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")

@@ -28,24 +28,21 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from training.annotation_batches import _hash, merge_labels, write_batches
+from training.annotation_batches import _hash, labelled_rows, ref_key, write_batches
 from training.data import ANNOTATIONS_DIR, SINGLE_ANNOTATED_POOLS, _jsonl, majority_label
 
 
-def _key(row: dict) -> str:
-    return f"{row['source']}:{row['ref']}"
+def _pool_files(folder: Path) -> list[Path]:
+    return [folder / name for name in SINGLE_ANNOTATED_POOLS if (folder / name).is_file()]
 
 
 def single_annotated_rows(folder: Path = ANNOTATIONS_DIR) -> list[dict]:
     """Labelled rows of the single-annotated pools that have no ``votes`` yet, with their file."""
     out: list[dict] = []
-    for name in SINGLE_ANNOTATED_POOLS:
-        path = folder / name
-        if not path.is_file():
-            continue
+    for path in _pool_files(folder):
         for _, row in _jsonl(path):
             if row.get("label") and not row.get("votes"):
-                out.append({**row, "file": name})
+                out.append({**row, "file": path.name})
     return out
 
 
@@ -64,33 +61,29 @@ def draw_items(model_dir: Path | None, data_dir: Path, folder: Path = ANNOTATION
     clf = ReplyClassifier.load(model_dir)
     probs = clf.predict_proba([(t.disclosure, t.reply) for t in texts])
     predicted = [clf.labels[i] for i in probs.argmax(axis=1)]
-    by_key = {_key(r): t for r, t in zip(rows, texts, strict=True)}
-    items = [
-        {"source": r["source"], "ref": r["ref"], "pool": r["file"], "disclosure": by_key[_key(r)].disclosure, "reply": by_key[_key(r)].reply}
-        for r in doubted(rows, predicted)
-    ]
-    items.sort(key=lambda r: _hash(f"{r['source']}:{r['ref']}"))  # files mixed within each batch
+    text_of = {ref_key(r): t for r, t in zip(rows, texts, strict=True)}
+    items = []
+    for r in doubted(rows, predicted):
+        text = text_of[ref_key(r)]
+        items.append({"source": r["source"], "ref": r["ref"], "pool": r["file"], "disclosure": text.disclosure, "reply": text.reply})
+    items.sort(key=lambda r: _hash(ref_key(r)))  # files mixed within each batch
     return items
-
-
-def _labelled(folder: Path) -> list[dict]:
-    return merge_labels(folder, sorted(folder.glob("labels-*.jsonl")))
 
 
 def third_items(second: Path, folder: Path = ANNOTATIONS_DIR) -> list[dict]:
     """Items of the second round whose vote differs from the first label, for a third vote."""
-    first = {_key(r): r for r in single_annotated_rows(folder)}
-    key = {_key(row): row for _, row in _jsonl(second / "key.jsonl")}
+    votes = labelled_rows(second)
+    first = {ref_key(r): r for r in single_annotated_rows(folder)}
+    key = {ref_key(row): row for _, row in _jsonl(second / "key.jsonl")}
     batches = {}
     for path in sorted(second.glob("batch-*.jsonl")):
         for _, row in _jsonl(path):
             batches[row["item"]] = row
-    items_by_key = {f"{k['source']}:{k['ref']}": batches[k["item"]] for k in key.values()}
     out = []
-    for vote in _labelled(second):
-        k = _key(vote)
+    for vote in votes:
+        k = ref_key(vote)
         if k in first and vote["label"] != first[k]["label"]:
-            text = items_by_key[k]
+            text = batches[key[k]["item"]]
             out.append({"source": vote["source"], "ref": vote["ref"], "pool": key[k]["pool"], "disclosure": text["disclosure"], "reply": text["reply"]})
     return out
 
@@ -109,16 +102,13 @@ def combine(row: dict, votes: Sequence[str | None], notes: Iterable[str]) -> dic
 
 def apply_votes(second: Path, third: Path | None, folder: Path = ANNOTATIONS_DIR) -> Counter:
     """Rewrite the single-annotated files in place with the new votes; counts of outcomes."""
-    votes2 = {_key(r): r for r in _labelled(second)}
-    votes3 = {_key(r): r for r in _labelled(third)} if third else {}
+    votes2 = {ref_key(r): r for r in labelled_rows(second)}
+    votes3 = {ref_key(r): r for r in labelled_rows(third)} if third else {}
     outcome: Counter = Counter()
-    for name in SINGLE_ANNOTATED_POOLS:
-        path = folder / name
-        if not path.is_file():
-            continue
+    for path in _pool_files(folder):
         rows = [row for _, row in _jsonl(path)]
         for i, row in enumerate(rows):
-            k = _key(row)
+            k = ref_key(row)
             if k not in votes2 or row.get("votes") or not row.get("label"):
                 continue
             votes = [row["label"], votes2[k]["label"]]
@@ -160,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             print(dict(sorted(apply_votes(args.second, args.third).items())))
             return
-    except ValueError as err:
+    except (ValueError, FileNotFoundError) as err:  # bad folders or labels; no ../shared/data
         parser.error(str(err))
     print(f"{sum(counts.values())} items in {args.batches} batches: {dict(sorted(counts.items()))}")
 
