@@ -11,6 +11,7 @@ import numpy as np
 
 from analyzer.cues import Cue, CueExtractor
 from analyzer.labels import LABELS
+from analyzer.lexical import cue_feature_counts
 from analyzer.model import ReplyClassifier
 from analyzer.nlp import load_nlp
 from analyzer.suggest import find_feeling, suggest
@@ -133,9 +134,12 @@ class Analyzer:
         disclosure_docs = dict(
             zip(with_disclosure, self.nlp.pipe([disclosures[i] for i in with_disclosure], disable=["parser"]))
         )
+        cues = [self.cue_extractor.extract(doc) for doc in docs]
         # Whole replies and sentences are scored in separate calls: similar lengths pad less.
-        probs = self.classifier.predict_proba(list(zip(disclosures, replies)))
+        # A blended model's lexical half reads the cues found here (a sentence: those inside it).
+        probs = self.classifier.predict_proba(list(zip(disclosures, replies)), cue_counts=[cue_feature_counts(c) for c in cues])
         sentence_inputs: list[tuple[str | None, str]] = []
+        sentence_cues: list[dict[str, float]] = []
         sentence_slots: list[list[tuple[int, int, int]]] = []
         for i, doc in enumerate(docs):
             spans = _sentence_spans(doc)
@@ -144,8 +148,9 @@ class Analyzer:
                 for start, end in spans:
                     slots.append((start, end, len(sentence_inputs)))
                     sentence_inputs.append((disclosures[i], replies[i][start:end]))
+                    sentence_cues.append(cue_feature_counts(c for c in cues[i] if c.start >= start and c.end <= end))
             sentence_slots.append(slots)
-        sentence_probs = self.classifier.predict_proba(sentence_inputs)
+        sentence_probs = self.classifier.predict_proba(sentence_inputs, cue_counts=sentence_cues)
         for i, doc in enumerate(docs):
             row = probs[i]
             label = _label(row)
@@ -159,7 +164,6 @@ class Analyzer:
                 start = len(text) - len(text.lstrip())
                 end = len(text.rstrip())
                 sentences = [SentenceResult(text[start:end], start, end, label, _scores(row))]
-            cues = self.cue_extractor.extract(doc)
             ddoc = disclosure_docs.get(i)
             feeling = find_feeling([(t.lower_, t.lemma_.lower()) for t in ddoc]) if ddoc is not None else None
             has_question = "?" in replies[i]
@@ -169,6 +173,6 @@ class Analyzer:
                 label=label,
                 scores=_scores(row),
                 sentences=sentences,
-                cues=cues,
-                suggestion=suggest(replies[i], label, cues, feeling, has_question),
+                cues=cues[i],
+                suggestion=suggest(replies[i], label, cues[i], feeling, has_question),
             )

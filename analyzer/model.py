@@ -3,6 +3,12 @@
 A model folder (see DESIGN.md) holds ``config.json``, ``model.onnx``, ``tokenizer.json``,
 ``metrics.json`` and ``MODEL_CARD.md``. Inference needs only onnxruntime, tokenizers and
 numpy: neither torch nor transformers is imported on this path.
+
+A folder may also hold a lexical model (``lexical.json`` + ``lexical.npz``, see
+:mod:`analyzer.lexical`) and, in ``config.json``, ``lexical_blend``: ``{"weight": w,
+"temperature": t}``. Its scores are then ``softmax(((1 - w) * log p_transformer + w * log
+p_lexical) / t)``: a weighted product of the two models' calibrated probabilities, with
+``w`` chosen and ``t`` fitted on the dev split (``training.lexical_blend``).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.labels import LABELS
+from analyzer.lexical import LEXICAL_JSON, LEXICAL_NPZ, LexicalModel, cue_feature_counts, has_lexical
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
 REQUIRED_FILES = ("config.json", "model.onnx", "tokenizer.json")
@@ -38,6 +45,9 @@ class ModelConfig:
     # Per-label offsets added after dividing by the temperature (bias-corrected temperature
     # scaling, fitted on dev); zeros when the folder has none.
     logit_bias: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)
+    # Weight of the lexical model's log-probabilities and the blend's temperature (weight 0: no blend).
+    lexical_weight: float = 0.0
+    lexical_temperature: float = 1.0
 
     @classmethod
     def read(cls, path: Path) -> ModelConfig:
@@ -52,6 +62,13 @@ class ModelConfig:
         bias = raw.get("logit_bias") or [0.0] * len(LABELS)
         if not isinstance(bias, list) or len(bias) != len(LABELS) or not all(isinstance(b, (int, float)) for b in bias):
             raise ModelFolderError(f"{path}: logit_bias must be {len(LABELS)} numbers, found {bias!r}")
+        blend = raw.get("lexical_blend") or {"weight": 0.0, "temperature": 1.0}
+        try:
+            weight, blend_temperature = float(blend["weight"]), float(blend["temperature"])
+        except (TypeError, KeyError, ValueError):
+            raise ModelFolderError(f"{path}: lexical_blend must be {{\"weight\": w, \"temperature\": t}}, found {blend!r}") from None
+        if not 0.0 <= weight <= 1.0 or blend_temperature <= 0:
+            raise ModelFolderError(f"{path}: lexical_blend weight must be in [0, 1] and temperature > 0, found {blend!r}")
         return cls(
             labels=labels,
             max_length=int(raw.get("max_length", 256)),
@@ -59,6 +76,8 @@ class ModelConfig:
             base_model=str(raw.get("base_model", "")),
             raw=raw,
             logit_bias=tuple(float(b) for b in bias),
+            lexical_weight=weight,
+            lexical_temperature=blend_temperature,
         )
 
 
@@ -89,12 +108,14 @@ def softmax(logits: np.ndarray, temperature: float = 1.0, bias: Sequence[float] 
 class ReplyClassifier:
     """Scores (disclosure, reply) pairs with the four label probabilities."""
 
-    def __init__(self, model_dir: Path, config: ModelConfig, session, tokenizer) -> None:
+    def __init__(self, model_dir: Path, config: ModelConfig, session, tokenizer, lexical: LexicalModel | None = None) -> None:
         self.model_dir = model_dir
         self.config = config
         self._session = session
         self._tokenizer = tokenizer
         self._input_names = {i.name for i in session.get_inputs()}
+        self.lexical = lexical
+        self._cue_extractor = None
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, threads: int | None = None) -> ReplyClassifier:
@@ -123,7 +144,15 @@ class ReplyClassifier:
             )
         except Exception as exc:  # onnxruntime raises its own exception types
             raise ModelFolderError(f"{path / 'model.onnx'}: not a loadable ONNX model ({exc})") from None
-        return cls(path, config, session, tokenizer)
+        lexical = None
+        if config.lexical_weight > 0:
+            if not has_lexical(path):
+                raise ModelFolderError(f"model folder {path} blends a lexical model but is missing {LEXICAL_JSON} or {LEXICAL_NPZ}")
+            try:
+                lexical = LexicalModel.load(path)
+            except ValueError as exc:
+                raise ModelFolderError(str(exc)) from None
+        return cls(path, config, session, tokenizer, lexical)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -154,6 +183,35 @@ class ReplyClassifier:
             out[idx] = self.logits([pairs[i] for i in idx])
         return out
 
-    def predict_proba(self, pairs: Sequence[Pair], batch_size: int = 32) -> np.ndarray:
-        """Calibrated probabilities, shape (len(pairs), 4), in LABELS order."""
+    def transformer_proba(self, pairs: Sequence[Pair], batch_size: int = 32) -> np.ndarray:
+        """The pair encoder's calibrated probabilities alone, shape (len(pairs), 4)."""
         return softmax(self.batch_logits(pairs, batch_size), self.config.temperature, self.config.logit_bias)
+
+    def predict_proba(
+        self, pairs: Sequence[Pair], batch_size: int = 32, cue_counts: Sequence[dict[str, float]] | None = None
+    ) -> np.ndarray:
+        """Calibrated probabilities, shape (len(pairs), 4), in LABELS order.
+
+        With a lexical blend, ``cue_counts`` (:func:`analyzer.lexical.cue_feature_counts` of
+        each reply's cues) saves parsing the replies again; without it the cues are
+        extracted here.
+        """
+        probs = self.transformer_proba(pairs, batch_size)
+        if self.lexical is None or not len(pairs):
+            return probs
+        replies = [r for _, r in pairs]
+        if cue_counts is None:
+            cue_counts = self.cue_counts(replies)
+        w = self.config.lexical_weight
+        z = (1.0 - w) * np.log(np.clip(probs, 1e-12, None)) + w * self.lexical.log_proba(replies, cue_counts)
+        return softmax(z, self.config.lexical_temperature).astype(np.float32)
+
+    def cue_counts(self, replies: Sequence[str]) -> list[dict[str, float]]:
+        """Cue-count features of each reply (parses them with the spaCy cue pipeline)."""
+        from analyzer.cues import CueExtractor
+        from analyzer.nlp import load_nlp
+
+        nlp = load_nlp()  # cached (lru_cache)
+        if self._cue_extractor is None:
+            self._cue_extractor = CueExtractor.load(nlp)
+        return [cue_feature_counts(self._cue_extractor.extract(doc)) for doc in nlp.pipe(replies, batch_size=256)]

@@ -128,7 +128,7 @@ def classifier_variant(clf, threads: int | None = None, spinning: bool = True):
     if not spinning:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(str(clf.model_dir / "model.onnx"), sess_options=options, providers=["CPUExecutionProvider"])
-    return ReplyClassifier(clf.model_dir, clf.config, session, clf._tokenizer)
+    return ReplyClassifier(clf.model_dir, clf.config, session, clf._tokenizer, clf.lexical)
 
 
 def write_json(path: Path | None, obj: dict) -> None:

@@ -3,14 +3,17 @@
     python benchmarks/accuracy_benchmark.py [--model models/default] [--split test]
 
 Prints macro-F1, per-label F1, hard-item macro-F1, expected calibration error and the
-reply-only score (no disclosure given), for the transformer and the TF-IDF baseline
-shipped beside it, then per-source and per-style breakdowns. Needs ../shared/data.
+reply-only score (no disclosure given), for the shipped model, for the transformer alone
+when the folder blends it with its lexical baseline, and for the TF-IDF baseline shipped
+beside it; then per-source and per-style breakdowns. Needs ../shared/data.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+
+import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 TARGETS = {"macro_f1": 0.85, "label_f1": 0.75, "hard_macro_f1": 0.75, "ece": 0.05}
@@ -31,16 +34,21 @@ def main() -> None:
 
     records = [r for r in corpus_records() if r["split"] == args.split]
     classifier = ReplyClassifier.load(args.model)
-    probs = classifier.predict_proba([(r.get("disclosure"), r["reply"]) for r in records], batch_size=64)
+    pairs = [(r.get("disclosure"), r["reply"]) for r in records]
+    cues = classifier.cue_counts([r["reply"] for r in records]) if classifier.lexical is not None else None
+    probs = classifier.predict_proba(pairs, batch_size=64, cue_counts=cues)
     model = metrics_from_probs(records, probs)
     gold = [LABEL2ID[r["label"]] for r in records]
     pred = probs.argmax(axis=1).tolist()
     hard_idx = [i for i, r in enumerate(records) if r.get("hard")]
     ci_all = bootstrap_macro_f1_interval(gold, pred)
     ci_hard = bootstrap_macro_f1_interval([gold[i] for i in hard_idx], [pred[i] for i in hard_idx])
-    reply_only = metrics_from_probs(records, classifier.predict_proba([(None, r["reply"]) for r in records], batch_size=64))
+    reply_only = metrics_from_probs(records, classifier.predict_proba([(None, r) for _, r in pairs], batch_size=64, cue_counts=cues))
+    alone = metrics_from_probs(records, classifier.transformer_proba(pairs, batch_size=64)) if cues is not None else None
     base = None
-    if (args.model / BASELINE_FILE).is_file():
+    if cues is not None:  # the blend's lexical half is the baseline, exported (same scores, no skops load)
+        base = metrics_from_probs(records, np.exp(classifier.lexical.log_proba([r for _, r in pairs], cues)))
+    elif (args.model / BASELINE_FILE).is_file():
         base = metrics_from_probs(records, Baseline.load(args.model).predict_proba([r["reply"] for r in records]))
 
     def row(name, value, target="", ok=None):
@@ -57,6 +65,10 @@ def main() -> None:
     row("  95% bootstrap interval, all / hard", f"{ci_all[0]:.3f}-{ci_all[1]:.3f} / {ci_hard[0]:.3f}-{ci_hard[1]:.3f}")
     row("expected calibration error", f"{model['ece']:.3f}", "<= 0.05", model["ece"] <= TARGETS["ece"])
     row("macro-F1, reply only (no disclosure)", f"{reply_only['macro_f1']:.3f}")
+    if alone:
+        w = classifier.config.lexical_weight
+        row(f"transformer alone (w={w:.2f}) macro-F1", f"{alone['macro_f1']:.3f}")
+        row("transformer alone, hard items / ECE", f"{alone.get('hard', {}).get('macro_f1', float('nan')):.3f} / {alone['ece']:.3f}")
     if base:
         row("baseline (TF-IDF + cues + LR) macro-F1", f"{base['macro_f1']:.3f}")
         row("baseline hard items macro-F1", f"{base.get('hard', {}).get('macro_f1', float('nan')):.3f}")

@@ -11,6 +11,12 @@ order) and the same batch size, and both include tokenisation and softmax. The t
 Also shown: batch size 1 on the first 48 pairs (interactive use), and ONNX with 1 intra-op
 thread and with idle-thread spinning off (candidate settings for a shared machine).
 
+The ONNX rows time the pair encoder (``ReplyClassifier.transformer_proba``), the part with
+the same compute as the torch side. A folder that blends a lexical model also gets the row
+"+ lexical blend": ``predict_proba`` with each reply's cue counts given, as the analyzer
+passes them (it parses every reply with spaCy for the cue spans anyway), so the row shows
+what the blend itself adds.
+
 If the model folder also holds a torch checkpoint (``model.safetensors``), the argmax
 agreement between the ONNX int8 model and that fp32 model is printed; otherwise that line
 is skipped (shipped folders normally hold only ``model.onnx``).
@@ -120,12 +126,19 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"pairs: {len(pairs)} ({sum(1 for d, _ in pairs if d)} with disclosure), tokens per pair "
           f"median {int(np.median(tokens))}, max {max(tokens)}; batches sorted by length for both engines")
 
-    engines = {
-        "ONNX int8 (ReplyClassifier)": onnx.predict_proba,
-        "ONNX int8, 1 intra-op thread": onnx_1t.predict_proba,
-        "ONNX int8, no thread spinning": onnx_nospin.predict_proba,
+    engines: dict[str, Callable[[Sequence[Pair], int], np.ndarray]] = {
+        "ONNX int8 (ReplyClassifier)": onnx.transformer_proba,
+        "ONNX int8, 1 intra-op thread": onnx_1t.transformer_proba,
+        "ONNX int8, no thread spinning": onnx_nospin.transformer_proba,
         "torch fp32 (base encoder)": torch_clf.predict_proba,
     }
+    if onnx.lexical is not None:
+        cues = dict(zip((r for _, r in pairs), onnx.cue_counts([r for _, r in pairs]), strict=False))
+
+        def blended(subset: Sequence[Pair], batch_size: int) -> np.ndarray:
+            return onnx.predict_proba(subset, batch_size, cue_counts=[cues[r] for _, r in subset])
+
+        engines["ONNX int8 + lexical blend (cues given)"] = blended
     configs = [(args.batch_size, pairs), (1, small)]
     for predict in engines.values():  # warm-up: allocations, thread pools
         predict(pairs[:64], args.batch_size)
@@ -153,7 +166,7 @@ def main(argv: list[str] | None = None) -> dict:
     checkpoint = model_dir / "model.safetensors"
     if checkpoint.is_file():
         tuned = TorchClassifier(load_torch_model(str(checkpoint)), onnx._tokenizer, onnx.config.temperature)
-        a = onnx.predict_proba(pairs, args.batch_size).argmax(1)
+        a = onnx.transformer_proba(pairs, args.batch_size).argmax(1)
         b = tuned.predict_proba(pairs, args.batch_size).argmax(1)
         agreement = float((a == b).mean())
         print(f"argmax agreement, ONNX int8 vs the folder's fp32 checkpoint: {agreement:.1%} of {len(pairs)} pairs")

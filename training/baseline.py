@@ -7,7 +7,6 @@ report prints both.
 from __future__ import annotations
 
 import zipfile
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,17 +22,11 @@ BASELINE_FILE = "baseline.skops"
 def cue_features(texts: Sequence[str]) -> list[dict[str, float]]:
     """Counts of cue labels and cue names the spaCy cue extractor finds in each text."""
     from analyzer.cues import CueExtractor
+    from analyzer.lexical import cue_feature_counts
     from analyzer.nlp import load_nlp
 
     extractor = CueExtractor.load()
-    feats = []
-    for doc in load_nlp().pipe(texts, batch_size=256):
-        c: Counter[str] = Counter()
-        for cue in extractor.extract(doc):
-            c[f"label={cue.label}"] += 1
-            c[f"cue={cue.cue}"] += 1
-        feats.append(dict(c))
-    return feats
+    return [cue_feature_counts(extractor.extract(doc)) for doc in load_nlp().pipe(texts, batch_size=256)]
 
 
 class Baseline:

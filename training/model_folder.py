@@ -91,6 +91,27 @@ def _group_table(groups: dict) -> str:
     return "\n".join(rows)
 
 
+def _blend_text(config: dict) -> str:
+    blend = config.get("lexical_blend")
+    if not blend:
+        return "Scores: the transformer's alone (no lexical blend)."
+    return (
+        "Scores: a weighted product of the transformer's calibrated probabilities and those of the "
+        "TF-IDF + cue-count logistic regression baseline (`lexical.json` + `lexical.npz`, scored "
+        "with numpy), `softmax(((1 - w) log p_transformer + w log p_lexical) / t)` with "
+        f"w = {blend['weight']:.2f} (the lowest dev NLL of the weights 0-0.8) and t = {blend['temperature']:.3f}."
+    )
+
+
+def _transformer_only_text(metrics: dict) -> str:
+    alone = metrics.get("test_transformer_only")
+    if not alone:
+        return ""
+    hard = alone.get("hard_macro_f1")
+    hard_text = f", hard items {hard:.3f}" if hard is not None else ""
+    return f"The transformer alone (no blend): macro-F1 {alone['macro_f1']:.3f}{hard_text}, ECE {alone['ece']:.3f}. "
+
+
 def render_model_card(config: dict, metrics: dict) -> str:
     """Fill the model card template with the config and the evaluation the folder ships with."""
     test = metrics.get("test", {})
@@ -109,6 +130,8 @@ def render_model_card(config: dict, metrics: dict) -> str:
         "test_ece": f"{metrics.get('test_ece', 0):.3f}",
         "hard_macro_f1": f"{metrics.get('test_hard', {}).get('macro_f1', 0):.3f}",
         "baseline_macro_f1": f"{baseline.get('macro_f1', 0):.3f}" if baseline else "n/a",
+        "blend": _blend_text(config),
+        "transformer_only": _transformer_only_text(metrics),
         "per_label_table": _metrics_table(test),
         "per_source_table": _group_table(metrics.get("test_by_source", {})),
         "per_style_table": _group_table(metrics.get("test_by_style", {})),

@@ -58,8 +58,12 @@ def train_model(
     on_step: Callable[[dict], None] | None = None,
     baseline: bool = True,
     label_offsets: bool = False,
+    lexical_blend: bool = True,
 ) -> dict:
     """Fine-tune on ``train``, select and calibrate on ``dev``, report on ``test``, write ``out_dir``.
+
+    With ``lexical_blend`` (and a baseline, which is trained when there is a test split), the
+    folder blends the transformer with the baseline at the weight dev chooses.
 
     Returns the metrics dict that is also written to ``metrics.json``.
     """
@@ -98,7 +102,9 @@ def train_model(
     if baseline_model is not None:
         baseline_model.save(Path(out_dir))
     # Fitting calibration on training data (or on a handful of dev items) learns overconfidence.
-    calib = calibrate_folder(Path(out_dir), dev, fit=len(dev) >= MIN_CALIBRATION_ITEMS, with_bias=label_offsets)
+    calib = calibrate_folder(
+        Path(out_dir), dev, fit=len(dev) >= MIN_CALIBRATION_ITEMS, with_bias=label_offsets, lexical_blend=lexical_blend
+    )
     if test_logits is not None:
         probs = softmax(test_logits, calib["temperature"], calib["logit_bias"])
         calib["test_torch_fp32_macro_f1"] = metrics_from_probs(test, probs)["macro_f1"]
@@ -122,13 +128,17 @@ def update_metrics(folder: Path, fields: dict, drop: Sequence[str] = ()) -> dict
     return metrics
 
 
-def calibrate_folder(folder: Path, dev: Sequence[dict], fit: bool = True, with_bias: bool = False) -> dict:
+def calibrate_folder(
+    folder: Path, dev: Sequence[dict], fit: bool = True, with_bias: bool = False, lexical_blend: bool = True
+) -> dict:
     """Fit the folder's temperature and label offsets on ``dev`` with its own (ONNX int8) logits.
 
     Calibrating the exported file, not the torch model it came from, makes the shipped
     scores mean what they say. ``with_bias`` also fits per-label offsets (BCTS, for data
-    whose label mix differs from the dev split's). Writes config.json; returns the fields
-    for metrics.json (the caller records them with :func:`update_metrics`).
+    whose label mix differs from the dev split's). With ``lexical_blend`` and a folder that
+    holds a baseline, the blend with it is then chosen on ``dev`` (training.lexical_blend);
+    without, any earlier blend is removed. Writes config.json; returns the fields for
+    metrics.json (the caller records them with :func:`update_metrics`).
     """
     from analyzer.model import ReplyClassifier
     from training.model_folder import write_json
@@ -149,6 +159,10 @@ def calibrate_folder(folder: Path, dev: Sequence[dict], fit: bool = True, with_b
     config = json.loads(config_path.read_text(encoding="utf-8"))
     config.update(temperature=fields["temperature"], logit_bias=fields["logit_bias"])
     write_json(config_path, config)
+    if fit and dev:
+        from training.lexical_blend import blend_folder, remove_blend
+
+        fields.update(blend_folder(folder, dev) if lexical_blend else remove_blend(folder))
     return fields
 
 
@@ -161,19 +175,26 @@ def record_test_metrics(folder: Path, test: Sequence[dict]) -> dict:
     from analyzer.model import ReplyClassifier
 
     clf = ReplyClassifier.load(folder)
-    m = metrics_from_probs(test, clf.predict_proba([(r.get("disclosure"), r["reply"]) for r in test], batch_size=64))
-    reply_only = metrics_from_probs(test, clf.predict_proba([(None, r["reply"]) for r in test], batch_size=64))
-    return update_metrics(
-        folder,
-        {
-            "test": {k: m[k] for k in ("n", "accuracy", "macro_f1", "per_label", "confusion")},
-            "test_ece": m["ece"],
-            "test_by_source": m["by_source"],
-            "test_by_style": m["by_style"],
-            "test_hard": m.get("hard", {}),
-            "test_reply_only_macro_f1": reply_only["macro_f1"],
-        },
-    )
+    pairs = [(r.get("disclosure"), r["reply"]) for r in test]
+    cue_counts = clf.cue_counts([r["reply"] for r in test]) if clf.lexical is not None else None
+    m = metrics_from_probs(test, clf.predict_proba(pairs, batch_size=64, cue_counts=cue_counts))
+    reply_only = metrics_from_probs(test, clf.predict_proba([(None, r) for _, r in pairs], batch_size=64, cue_counts=cue_counts))
+    fields = {
+        "test": {k: m[k] for k in ("n", "accuracy", "macro_f1", "per_label", "confusion")},
+        "test_ece": m["ece"],
+        "test_by_source": m["by_source"],
+        "test_by_style": m["by_style"],
+        "test_hard": m.get("hard", {}),
+        "test_reply_only_macro_f1": reply_only["macro_f1"],
+    }
+    drop: tuple[str, ...] = ("test_transformer_only",)
+    if clf.lexical is not None:
+        alone = metrics_from_probs(test, clf.transformer_proba(pairs, batch_size=64))
+        fields["test_transformer_only"] = {
+            "macro_f1": alone["macro_f1"], "hard_macro_f1": alone.get("hard", {}).get("macro_f1"), "ece": alone["ece"],
+        }
+        drop = ()
+    return update_metrics(folder, fields, drop=drop)
 
 
 def _rich_progress() -> tuple[Callable[[dict], None], object]:
@@ -253,6 +274,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="share of training at the end whose weight snapshots are averaged (0: off)")
     parser.add_argument("--label-offsets", action="store_true",
                         help="calibrate with per-label offsets as well as a temperature (BCTS)")
+    parser.add_argument("--no-lexical-blend", action="store_true",
+                        help="ship the transformer alone, not blended with the TF-IDF + cue baseline (training.lexical_blend)")
     args = parser.parse_args(argv)
 
     from training.data import LABELS, corpus_records
@@ -271,6 +294,7 @@ def main(argv: list[str] | None = None) -> None:
         metrics = train_model(
             split["train"], split["dev"], split["test"], args.out, config, on_step=on_step, baseline=not args.no_baseline,
             label_offsets=args.label_offsets,
+            lexical_blend=not args.no_lexical_blend,
         )
     print(f"test macro-F1 (ONNX int8) {metrics['test']['macro_f1']:.3f}, ECE {metrics['test_ece']:.3f}, "
           f"hard macro-F1 {metrics['test_hard'].get('macro_f1', float('nan')):.3f}, "

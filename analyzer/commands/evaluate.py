@@ -12,7 +12,8 @@ from analyzer.labels import LABELS
 
 
 def evaluate_files(data: list[Path], model_dir: Path | None = None) -> dict:
-    """DESIGN.md metrics (+ per source, hard items, ECE, baseline when the folder has one)."""
+    """DESIGN.md metrics (+ per source, hard items, ECE, baseline when the folder has one, and the
+    transformer alone when the folder blends the two)."""
     from analyzer.model import resolve_model_dir
     from training.evaluate import evaluate_model
     from training.labelled_files import read_labelled
@@ -22,7 +23,7 @@ def evaluate_files(data: list[Path], model_dir: Path | None = None) -> dict:
     folder = resolve_model_dir(model_dir)
     from training.baseline import BASELINE_FILE
 
-    if (folder / BASELINE_FILE).is_file():
+    if "baseline" not in result and (folder / BASELINE_FILE).is_file():
         from training.baseline import Baseline
         from training.evaluate import metrics_from_probs
 
@@ -39,8 +40,9 @@ def print_report(result: dict) -> None:
 
     console = Console()
     line = f"n={result['n']}  accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  ECE {result['ece']:.3f}"
-    if "baseline" in result:
-        line += f"   (baseline macro-F1 {result['baseline']['macro_f1']:.3f})"
+    parts = [f"{name} macro-F1 {result[key]['macro_f1']:.3f}" for key, name in (("transformer_only", "transformer alone"), ("baseline", "baseline")) if key in result]
+    if parts:
+        line += f"   ({'; '.join(parts)})"
     console.print(line)
     t = Table(title="per label")
     for col in ("label", "precision", "recall", "F1", "support"):

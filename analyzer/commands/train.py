@@ -54,6 +54,7 @@ def train_from_files(
     soup: int = 1,
     freeze_word_embeddings: bool = False,
     pooling: str = "cls",
+    lexical_blend: bool = True,
 ) -> dict:
     """Validate the files, build splits, fine-tune, write ``out``; return the metrics dict."""
     from training.finetune import TrainConfig
@@ -74,7 +75,8 @@ def train_from_files(
     config = TrainConfig(epochs=epochs, seed=seed, soft_labels=soft_labels, soup=soup,
                          freeze_word_embeddings=freeze_word_embeddings, pooling=pooling)
     return train_model(
-        splits["train"], splits["dev"], splits["test"], out, config, base=base, on_step=on_step, label_offsets=label_offsets
+        splits["train"], splits["dev"], splits["test"], out, config, base=base, on_step=on_step, label_offsets=label_offsets,
+        lexical_blend=lexical_blend,
     )
 
 
@@ -89,6 +91,7 @@ def train(
     label_offsets: Annotated[bool, typer.Option("--label-offsets", help="Calibrate per-label offsets on dev as well as a temperature (for training data whose label mix differs from dev's).")] = False,
     soup: Annotated[int, typer.Option("--soup", min=1, help="Train this many runs from the same start (different data order) and average their weights where that scores at least as well on dev; N times the training time.")] = 1,
     freeze_word_embeddings: Annotated[bool, typer.Option("--freeze-word-embeddings", help="Keep the pretrained word-embedding matrix fixed (about 14% faster steps; the shipped model was trained this way).")] = False,
+    lexical_blend: Annotated[bool, typer.Option("--lexical-blend/--no-lexical-blend", help="Blend the transformer with the TF-IDF + cue baseline at the weight the dev split chooses (needs dev and test splits; the shipped model is blended).")] = True,
     pooling: Annotated[Pooling, typer.Option("--pooling", case_sensitive=False, help="Classifier head for a new model: the [CLS] pooler, or the mean of the token vectors (the packaged encoder's own pooling). A --base model folder keeps its head.")] = Pooling("cls"),
 ) -> None:
     """Fine-tune the classifier on labelled data and write a complete model folder."""
@@ -105,7 +108,7 @@ def train(
         on_step, progress = _rich_progress()
         with progress:
             metrics = train_from_files(data, out, base, epochs, seed, with_default_corpus, on_step, soft_labels, label_offsets, soup,
-                                       freeze_word_embeddings, pooling.value)
+                                       freeze_word_embeddings, pooling.value, lexical_blend)
     console = Console()
     test = metrics.get("test")
     if test:
