@@ -30,3 +30,17 @@ def test_metrics_and_card_agree():
     card = (MODEL_DIR / "MODEL_CARD.md").read_text()
     assert f"{metrics['test']['macro_f1']:.3f}" in card
     assert "non-commercial" in card.lower()
+
+
+def test_blend_is_complete_and_described():
+    config = json.loads((MODEL_DIR / "config.json").read_text())
+    blend = config.get("lexical_blend")
+    if blend is None:  # a transformer-only folder is valid too; then nothing of a blend ships
+        assert not (MODEL_DIR / "lexical.json").exists()
+        return
+    assert (MODEL_DIR / "lexical.json").is_file() and (MODEL_DIR / "lexical.npz").is_file()
+    metrics = json.loads((MODEL_DIR / "metrics.json").read_text())
+    assert metrics["lexical_blend"] == blend
+    card = (MODEL_DIR / "MODEL_CARD.md").read_text()
+    assert f"w = {blend['weight']:.2f}" in card
+    assert f"{metrics['test_transformer_only']['macro_f1']:.3f}" in card
