@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.labels import LABEL2ID, LABELS
+from training.metrics import macro_f1_over_labels as macro_f1
 
 
 def base_encoder_dir() -> Path:
@@ -233,13 +234,6 @@ def epoch_batches(lengths: Sequence[int], batch_size: int, rng: random.Random, g
         batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
     rng.shuffle(batches)
     return batches
-
-
-def macro_f1(gold: Sequence[int], pred: Sequence[int]) -> float:
-    """Macro-F1 over the four labels (labels absent from both count as 0, like sklearn)."""
-    from sklearn.metrics import f1_score
-
-    return float(f1_score(gold, pred, labels=list(range(len(LABELS))), average="macro", zero_division=0))
 
 
 def finetune(

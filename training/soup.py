@@ -16,7 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from analyzer.labels import LABEL2ID
-from training.finetune import TrainConfig, TrainResult, WeightAverager, finetune, macro_f1, predict_logits
+from training.finetune import TrainConfig, TrainResult, WeightAverager, finetune, predict_logits
+from training.metrics import macro_f1_over_labels as macro_f1
 
 
 def ingredient_configs(config: TrainConfig) -> list[TrainConfig]:

@@ -20,7 +20,8 @@ import numpy as np
 from analyzer.labels import LABEL2ID
 from training.calibrate import expected_calibration_error, fit_calibration
 from training.evaluate import metrics_from_probs
-from training.finetune import TrainConfig, base_encoder_dir, macro_f1, predict_logits
+from training.finetune import TrainConfig, base_encoder_dir, predict_logits
+from training.metrics import macro_f1_over_labels as macro_f1
 from training.onnx_weights import has_weight_map
 from training.pair_classifier import POOLINGS, folder_pooling
 from training.soup import finetune_soup
