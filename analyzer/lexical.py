@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,8 @@ LEXICAL_JSON = "lexical.json"
 LEXICAL_NPZ = "lexical.npz"
 FORMAT = "tfidf-cues-logreg-v1"
 
-_WORD_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
+WORD_TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's default token_pattern
+_WORD_TOKEN = re.compile(WORD_TOKEN_PATTERN)
 _WHITE_SPACES = re.compile(r"\s\s+")
 
 
@@ -62,6 +64,24 @@ def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
                 break
             grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return grams
+
+
+@lru_cache(maxsize=1)
+def _cue_extractor():
+    from analyzer.cues import CueExtractor
+
+    return CueExtractor.load()
+
+
+def reply_cue_counts(replies: Sequence[str]) -> list[dict[str, float]]:
+    """:func:`cue_feature_counts` of each reply's cues (parses them with the spaCy cue pipeline)."""
+    extractor = _cue_extractor()
+    return [cue_feature_counts(extractor.extract(doc)) for doc in extractor.nlp.pipe(replies, batch_size=256)]
+
+
+def blend_log_scores(transformer_probs: np.ndarray, lexical_log: np.ndarray, weight: float) -> np.ndarray:
+    """``(1 - w) * log p_transformer + w * log p_lexical``; its softmax at the blend's temperature is the score."""
+    return (1.0 - weight) * np.log(np.clip(transformer_probs, 1e-12, None)) + weight * lexical_log
 
 
 ANALYZERS = {"word": word_ngrams, "char_wb": char_wb_ngrams}

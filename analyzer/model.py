@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.labels import LABELS
-from analyzer.lexical import LEXICAL_JSON, LEXICAL_NPZ, LexicalModel, cue_feature_counts, has_lexical
+from analyzer.lexical import LEXICAL_JSON, LEXICAL_NPZ, LexicalModel, blend_log_scores, has_lexical, reply_cue_counts
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
 REQUIRED_FILES = ("config.json", "model.onnx", "tokenizer.json")
@@ -81,6 +81,15 @@ class ModelConfig:
         )
 
 
+@dataclass(frozen=True)
+class ScoreParts:
+    """Probabilities, shape (n, 4), from one scoring pass: each half and what the folder returns."""
+
+    transformer: np.ndarray
+    lexical: np.ndarray | None  # None: the folder does not blend
+    blended: np.ndarray
+
+
 def resolve_model_dir(model_dir: str | Path | None) -> Path:
     """The folder to load: the given one, or the shipped default model."""
     return Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
@@ -115,7 +124,6 @@ class ReplyClassifier:
         self._tokenizer = tokenizer
         self._input_names = {i.name for i in session.get_inputs()}
         self.lexical = lexical
-        self._cue_extractor = None
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, threads: int | None = None) -> ReplyClassifier:
@@ -187,31 +195,24 @@ class ReplyClassifier:
         """The pair encoder's calibrated probabilities alone, shape (len(pairs), 4)."""
         return softmax(self.batch_logits(pairs, batch_size), self.config.temperature, self.config.logit_bias)
 
-    def predict_proba(
+    def score_parts(
         self, pairs: Sequence[Pair], batch_size: int = 32, cue_counts: Sequence[dict[str, float]] | None = None
-    ) -> np.ndarray:
-        """Calibrated probabilities, shape (len(pairs), 4), in LABELS order.
+    ) -> ScoreParts:
+        """The transformer's and (for a blended folder) the lexical model's probabilities, and their blend.
 
-        With a lexical blend, ``cue_counts`` (:func:`analyzer.lexical.cue_feature_counts` of
-        each reply's cues) saves parsing the replies again; without it the cues are
-        extracted here.
+        ``cue_counts`` (:func:`analyzer.lexical.cue_feature_counts` of each reply's cues)
+        saves parsing the replies again; without it a blended folder extracts them here.
         """
         probs = self.transformer_proba(pairs, batch_size)
         if self.lexical is None or not len(pairs):
-            return probs
+            return ScoreParts(probs, None, probs)
         replies = [r for _, r in pairs]
-        if cue_counts is None:
-            cue_counts = self.cue_counts(replies)
-        w = self.config.lexical_weight
-        z = (1.0 - w) * np.log(np.clip(probs, 1e-12, None)) + w * self.lexical.log_proba(replies, cue_counts)
-        return softmax(z, self.config.lexical_temperature).astype(np.float32)
+        lexical_log = self.lexical.log_proba(replies, reply_cue_counts(replies) if cue_counts is None else cue_counts)
+        z = blend_log_scores(probs, lexical_log, self.config.lexical_weight)
+        return ScoreParts(probs, np.exp(lexical_log), softmax(z, self.config.lexical_temperature).astype(np.float32))
 
-    def cue_counts(self, replies: Sequence[str]) -> list[dict[str, float]]:
-        """Cue-count features of each reply (parses them with the spaCy cue pipeline)."""
-        from analyzer.cues import CueExtractor
-        from analyzer.nlp import load_nlp
-
-        nlp = load_nlp()  # cached (lru_cache)
-        if self._cue_extractor is None:
-            self._cue_extractor = CueExtractor.load(nlp)
-        return [cue_feature_counts(self._cue_extractor.extract(doc)) for doc in nlp.pipe(replies, batch_size=256)]
+    def predict_proba(
+        self, pairs: Sequence[Pair], batch_size: int = 32, cue_counts: Sequence[dict[str, float]] | None = None
+    ) -> np.ndarray:
+        """Calibrated probabilities, shape (len(pairs), 4), in LABELS order (the blend, if any)."""
+        return self.score_parts(pairs, batch_size, cue_counts).blended

@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import numpy as np
-
 REPO = Path(__file__).resolve().parent.parent
 TARGETS = {"macro_f1": 0.85, "label_f1": 0.75, "hard_macro_f1": 0.75, "ece": 0.05}
 
@@ -26,6 +24,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from analyzer.labels import LABEL2ID
+    from analyzer.lexical import reply_cue_counts
     from analyzer.model import ReplyClassifier
     from training.baseline import BASELINE_FILE, Baseline
     from training.data import corpus_records
@@ -35,8 +34,9 @@ def main() -> None:
     records = [r for r in corpus_records() if r["split"] == args.split]
     classifier = ReplyClassifier.load(args.model)
     pairs = [(r.get("disclosure"), r["reply"]) for r in records]
-    cues = classifier.cue_counts([r["reply"] for r in records]) if classifier.lexical is not None else None
-    probs = classifier.predict_proba(pairs, batch_size=64, cue_counts=cues)
+    cues = reply_cue_counts([r["reply"] for r in records]) if classifier.lexical is not None else None
+    parts = classifier.score_parts(pairs, batch_size=64, cue_counts=cues)
+    probs = parts.blended
     model = metrics_from_probs(records, probs)
     gold = [LABEL2ID[r["label"]] for r in records]
     pred = probs.argmax(axis=1).tolist()
@@ -44,10 +44,10 @@ def main() -> None:
     ci_all = bootstrap_macro_f1_interval(gold, pred)
     ci_hard = bootstrap_macro_f1_interval([gold[i] for i in hard_idx], [pred[i] for i in hard_idx])
     reply_only = metrics_from_probs(records, classifier.predict_proba([(None, r) for _, r in pairs], batch_size=64, cue_counts=cues))
-    alone = metrics_from_probs(records, classifier.transformer_proba(pairs, batch_size=64)) if cues is not None else None
+    alone = metrics_from_probs(records, parts.transformer) if parts.lexical is not None else None
     base = None
-    if cues is not None:  # the blend's lexical half is the baseline, exported (same scores, no skops load)
-        base = metrics_from_probs(records, np.exp(classifier.lexical.log_proba([r for _, r in pairs], cues)))
+    if parts.lexical is not None:  # the blend's lexical half is the baseline, exported (same scores, no skops load)
+        base = metrics_from_probs(records, parts.lexical)
     elif (args.model / BASELINE_FILE).is_file():
         base = metrics_from_probs(records, Baseline.load(args.model).predict_proba([r["reply"] for r in records]))
 

@@ -133,7 +133,9 @@ def main(argv: list[str] | None = None) -> dict:
         "torch fp32 (base encoder)": torch_clf.predict_proba,
     }
     if onnx.lexical is not None:
-        cues = dict(zip((r for _, r in pairs), onnx.cue_counts([r for _, r in pairs]), strict=False))
+        from analyzer.lexical import reply_cue_counts
+
+        cues = dict(zip((r for _, r in pairs), reply_cue_counts([r for _, r in pairs]), strict=False))
 
         def blended(subset: Sequence[Pair], batch_size: int) -> np.ndarray:
             return onnx.predict_proba(subset, batch_size, cue_counts=[cues[r] for _, r in subset])

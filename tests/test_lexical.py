@@ -107,6 +107,10 @@ def test_blend_folder_writes_a_loadable_blend(folder):
     np.testing.assert_allclose(clf.predict_proba(pairs), given_cues, atol=1e-6)
     np.testing.assert_allclose(given_cues.sum(1), 1.0, rtol=1e-5)
     assert not np.allclose(given_cues, clf.transformer_proba(pairs))
+    parts = clf.score_parts(pairs)  # one encoder pass gives both halves and the blend
+    np.testing.assert_allclose(parts.blended, given_cues, atol=1e-6)
+    np.testing.assert_allclose(parts.transformer, clf.transformer_proba(pairs), atol=1e-6)
+    np.testing.assert_allclose(parts.lexical.sum(1), 1.0, rtol=1e-6)
     remove_blend(folder)
     assert not has_lexical(folder) and "lexical_blend" not in json.loads((folder / "config.json").read_text(encoding="utf-8"))
     ReplyClassifier.load(folder)

@@ -13,20 +13,11 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.labels import LABEL2ID
+from analyzer.lexical import reply_cue_counts as cue_features  # the baseline's cue features
 from training.calibrate import expected_calibration_error
 from training.metrics import classification_metrics
 
 BASELINE_FILE = "baseline.skops"
-
-
-def cue_features(texts: Sequence[str]) -> list[dict[str, float]]:
-    """Counts of cue labels and cue names the spaCy cue extractor finds in each text."""
-    from analyzer.cues import CueExtractor
-    from analyzer.lexical import cue_feature_counts
-    from analyzer.nlp import load_nlp
-
-    extractor = CueExtractor.load()
-    return [cue_feature_counts(extractor.extract(doc)) for doc in load_nlp().pipe(texts, batch_size=256)]
 
 
 class Baseline:

@@ -35,18 +35,13 @@ def evaluate_model(model_dir: str | Path | None, records: Sequence[dict], batch_
     and ``baseline`` (the lexical model is the folder's baseline, exported).
     """
     clf = ReplyClassifier.load(model_dir)
-    pairs = [(r.get("disclosure"), r["reply"]) for r in records]
-    if clf.lexical is None:
-        result = metrics_from_probs(records, clf.predict_proba(pairs, batch_size=batch_size))
-    else:
-        replies = [r for _, r in pairs]
-        cue_counts = clf.cue_counts(replies)
-        result = metrics_from_probs(records, clf.predict_proba(pairs, batch_size=batch_size, cue_counts=cue_counts))
+    parts = clf.score_parts([(r.get("disclosure"), r["reply"]) for r in records], batch_size=batch_size)
+    result = metrics_from_probs(records, parts.blended)
+    if parts.lexical is not None:
         keep = ("n", "accuracy", "macro_f1", "per_label")
-        alone = metrics_from_probs(records, clf.transformer_proba(pairs, batch_size=batch_size))
-        result["transformer_only"] = {k: alone[k] for k in keep}
-        lexical = metrics_from_probs(records, np.exp(clf.lexical.log_proba(replies, cue_counts)))
-        result["baseline"] = {k: lexical[k] for k in keep}
+        for key, probs in (("transformer_only", parts.transformer), ("baseline", parts.lexical)):
+            m = metrics_from_probs(records, probs)
+            result[key] = {k: m[k] for k in keep}
     result["model"] = str(clf.model_dir)
     return result
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.labels import LABEL2ID, LABELS
-from analyzer.lexical import LexicalModel, NgramBlock
+from analyzer.lexical import LEXICAL_JSON, LEXICAL_NPZ, WORD_TOKEN_PATTERN, LexicalModel, NgramBlock, blend_log_scores
 from training.baseline import Baseline, cue_features
 from training.calibrate import expected_calibration_error, fit_temperature, nll
 from training.metrics import macro_f1_over_labels as macro_f1
@@ -43,7 +43,7 @@ def lexical_from_baseline(baseline: Baseline) -> LexicalModel:
         expected = {"lowercase": True, "norm": "l2", "use_idf": True, "strip_accents": None, "stop_words": None,
                     "preprocessor": None, "tokenizer": None, "binary": False}
         settings = {k: getattr(vec, k) for k in expected}
-        if settings != expected or vec.analyzer not in ("word", "char_wb") or (vec.analyzer == "word" and vec.token_pattern != r"(?u)\b\w\w+\b"):
+        if settings != expected or vec.analyzer not in ("word", "char_wb") or (vec.analyzer == "word" and vec.token_pattern != WORD_TOKEN_PATTERN):
             raise ValueError(f"baseline vectorizer {name!r} uses settings analyzer.lexical does not reproduce: {settings}")
         blocks.append(NgramBlock(vec.analyzer, tuple(vec.ngram_range), {t: int(i) for t, i in vec.vocabulary_.items()},
                                  np.asarray(vec.idf_, dtype=np.float64), bool(vec.sublinear_tf)))
@@ -51,11 +51,6 @@ def lexical_from_baseline(baseline: Baseline) -> LexicalModel:
     if list(clf.classes_) != list(range(len(LABELS))):
         raise ValueError(f"baseline classes {list(clf.classes_)} are not the label ids 0..{len(LABELS) - 1}")
     return LexicalModel(blocks, list(parts["cues"].feature_names_), clf.coef_, clf.intercept_)
-
-
-def blended_log_scores(transformer: np.ndarray, lexical_log: np.ndarray, weight: float) -> np.ndarray:
-    """``(1 - w) * log p_transformer + w * log p_lexical`` (what ReplyClassifier computes)."""
-    return (1.0 - weight) * np.log(np.clip(transformer, 1e-12, None)) + weight * lexical_log
 
 
 def choose_blend(transformer: np.ndarray, lexical_log: np.ndarray, gold: Sequence[int], weights: Sequence[float] = WEIGHTS) -> dict:
@@ -67,7 +62,7 @@ def choose_blend(transformer: np.ndarray, lexical_log: np.ndarray, gold: Sequenc
     """
     by_weight = {}
     for w in weights:
-        z = blended_log_scores(transformer, lexical_log, w)
+        z = blend_log_scores(transformer, lexical_log, w)
         temperature = fit_temperature(z, gold)
         by_weight[w] = (nll(z, gold, temperature), temperature, macro_f1(list(gold), z.argmax(1).tolist()))
     best = min(weights, key=lambda w: (round(by_weight[w][0], 6), w))
@@ -80,7 +75,6 @@ def choose_blend(transformer: np.ndarray, lexical_log: np.ndarray, gold: Sequenc
 
 def remove_blend(folder: Path) -> dict:
     """Drop the folder's blend (config key and lexical files): its scores become the transformer's."""
-    from analyzer.lexical import LEXICAL_JSON, LEXICAL_NPZ
     from training.model_folder import write_json
 
     config_path = folder / "config.json"
@@ -105,10 +99,7 @@ def blend_folder(folder: Path, dev: Sequence[dict], weights: Sequence[float] = W
     removed = remove_blend(folder)  # the transformer alone, while the weight is chosen
     if not (folder / BASELINE_FILE).is_file() or not dev:
         return removed
-    config_path = folder / "config.json"
-    config = json.loads(config_path.read_text(encoding="utf-8"))
     lexical = lexical_from_baseline(Baseline.load(folder))
-    lexical.save(folder)
     replies = [r["reply"] for r in dev]
     gold = [LABEL2ID[r["label"]] for r in dev]
     pairs = [(r.get("disclosure"), r["reply"]) for r in dev]
@@ -120,7 +111,10 @@ def blend_folder(folder: Path, dev: Sequence[dict], weights: Sequence[float] = W
         "dev_macro_f1_transformer_only": round(macro_f1(gold, transformer.argmax(1).tolist()), 4),
     }
     if choice["weight"] == 0:
-        return {**remove_blend(folder), **fields}
+        return {**removed, **fields}
+    lexical.save(folder)
+    config_path = folder / "config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
     config["lexical_blend"] = {"weight": choice["weight"], "temperature": choice["temperature"]}
     write_json(config_path, config)
     blended = ReplyClassifier.load(folder).predict_proba(pairs, batch_size=64, cue_counts=cue_counts)

@@ -175,10 +175,13 @@ def record_test_metrics(folder: Path, test: Sequence[dict]) -> dict:
     """
     from analyzer.model import ReplyClassifier
 
+    from analyzer.lexical import reply_cue_counts
+
     clf = ReplyClassifier.load(folder)
     pairs = [(r.get("disclosure"), r["reply"]) for r in test]
-    cue_counts = clf.cue_counts([r["reply"] for r in test]) if clf.lexical is not None else None
-    m = metrics_from_probs(test, clf.predict_proba(pairs, batch_size=64, cue_counts=cue_counts))
+    cue_counts = reply_cue_counts([r for _, r in pairs]) if clf.lexical is not None else None
+    parts = clf.score_parts(pairs, batch_size=64, cue_counts=cue_counts)
+    m = metrics_from_probs(test, parts.blended)
     reply_only = metrics_from_probs(test, clf.predict_proba([(None, r) for _, r in pairs], batch_size=64, cue_counts=cue_counts))
     fields = {
         "test": {k: m[k] for k in ("n", "accuracy", "macro_f1", "per_label", "confusion")},
@@ -189,8 +192,8 @@ def record_test_metrics(folder: Path, test: Sequence[dict]) -> dict:
         "test_reply_only_macro_f1": reply_only["macro_f1"],
     }
     drop: tuple[str, ...] = ("test_transformer_only",)
-    if clf.lexical is not None:
-        alone = metrics_from_probs(test, clf.transformer_proba(pairs, batch_size=64))
+    if parts.lexical is not None:
+        alone = metrics_from_probs(test, parts.transformer)
         fields["test_transformer_only"] = {
             "macro_f1": alone["macro_f1"], "hard_macro_f1": alone.get("hard", {}).get("macro_f1"), "ece": alone["ece"],
         }
