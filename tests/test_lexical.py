@@ -131,3 +131,13 @@ def test_bad_blend_settings_are_a_folder_error(folder, blend):
     (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
     with pytest.raises(ModelFolderError, match="lexical_blend"):
         ReplyClassifier.load(folder)
+
+
+@pytest.mark.parametrize("module", ["training.lexical_blend", "training.recalibrate"])
+def test_folder_clis_refuse_a_missing_folder_with_a_usage_error(module, tmp_path, capsys):
+    import importlib
+
+    with pytest.raises(SystemExit) as exit_info:
+        importlib.import_module(module).main([str(tmp_path / "missing")])
+    assert exit_info.value.code == 2
+    assert "does not exist" in capsys.readouterr().err

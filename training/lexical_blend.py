@@ -130,6 +130,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folders", type=Path, nargs="+")
     args = parser.parse_args(argv)
+    from analyzer.model import ModelFolderError, check_model_dir
+
+    for folder in args.folders:  # all folders checked before any is rewritten
+        try:
+            check_model_dir(folder)
+        except ModelFolderError as exc:
+            parser.error(str(exc))
 
     from training.data import corpus_records
     from training.train import record_test_metrics, update_metrics

@@ -29,6 +29,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("folders", type=Path, nargs="+")
     parser.add_argument("--label-offsets", action="store_true", help="also fit per-label offsets (BCTS)")
     args = parser.parse_args(argv)
+    from analyzer.model import ModelFolderError, check_model_dir
+
+    for folder in args.folders:  # all folders checked before any is rewritten
+        try:
+            check_model_dir(folder)
+        except ModelFolderError as exc:
+            parser.error(str(exc))
 
     from training.data import corpus_records
 
