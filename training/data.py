@@ -27,7 +27,10 @@ AUTHORED_DIR = REPO_DIR / "data" / "authored"
 ANNOTATIONS_DIR = REPO_DIR / "data" / "annotations"
 # Train-side pools labelled by one annotator (the other pools were double-annotated blind);
 # `python -m training.second_votes` adds votes to the rows a model doubts.
-SINGLE_ANNOTATED_POOLS = ("mapped-review.jsonl", "mapped-review-2.jsonl", "train-pool-review.jsonl", "targeted-train-pools.jsonl")
+SINGLE_ANNOTATED_POOLS = (
+    "mapped-review.jsonl", "mapped-review-2.jsonl", "train-pool-review.jsonl", "targeted-train-pools.jsonl",
+    "targeted-train-pools-2.jsonl",
+)
 
 TEST_SHARE = 0.15
 DEV_SHARE = 0.10
