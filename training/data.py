@@ -243,6 +243,12 @@ def to_dataset_dict(records: list[dict]):
     return DatasetDict(parts)
 
 
+def dev_and_test(records: Iterable[dict] | None = None) -> tuple[list[dict], list[dict]]:
+    """The dev and the test records of ``records`` (default: the whole project corpus)."""
+    records = corpus_records() if records is None else list(records)
+    return [r for r in records if r["split"] == "dev"], [r for r in records if r["split"] == "test"]
+
+
 def load_corpus(data_dir: Path | None = None, include_public: bool = True):
     """The project corpus as ``DatasetDict(train, dev, test)``; works offline.
 

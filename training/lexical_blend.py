@@ -30,6 +30,7 @@ from analyzer.lexical import LEXICAL_JSON, LEXICAL_NPZ, WORD_TOKEN_PATTERN, Lexi
 from training.baseline import Baseline, cue_features
 from training.calibrate import expected_calibration_error, fit_temperature, nll
 from training.metrics import macro_f1_over_labels as macro_f1
+from training.model_folder import parse_model_folders
 
 WEIGHTS = tuple(round(0.05 * i, 2) for i in range(17))  # 0.0 ... 0.8
 
@@ -129,21 +130,11 @@ def blend_folder(folder: Path, dev: Sequence[dict], weights: Sequence[float] = W
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folders", type=Path, nargs="+")
-    args = parser.parse_args(argv)
-    from analyzer.model import ModelFolderError, check_model_dir
-
-    for folder in args.folders:  # all folders checked before any is rewritten
-        try:
-            check_model_dir(folder)
-        except ModelFolderError as exc:
-            parser.error(str(exc))
-
-    from training.data import corpus_records
+    args = parse_model_folders(parser, argv)
+    from training.data import dev_and_test
     from training.train import record_test_metrics, update_metrics
 
-    records = corpus_records()
-    dev = [r for r in records if r["split"] == "dev"]
-    test = [r for r in records if r["split"] == "test"]
+    dev, test = dev_and_test()
     for folder in args.folders:
         fields = blend_folder(folder, dev)
         update_metrics(folder, fields)

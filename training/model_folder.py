@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import tempfile
@@ -24,6 +25,23 @@ def write_json_list(path: Path, rows: list[dict]) -> None:
     """Write a list of small objects as JSON, one per line inside the brackets."""
     body = ",\n".join("  " + json.dumps(r, ensure_ascii=False) for r in rows)
     path.write_text("[\n" + body + "\n]\n", encoding="utf-8")
+
+
+def parse_model_folders(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse ``argv`` with ``parser`` (which has a ``folders`` argument) and check every folder.
+
+    A missing or incomplete model folder is a usage error (exit 2), raised before any
+    folder is rewritten.
+    """
+    from analyzer.model import ModelFolderError, check_model_dir
+
+    args = parser.parse_args(argv)
+    for folder in args.folders:
+        try:
+            check_model_dir(folder)
+        except ModelFolderError as exc:
+            parser.error(str(exc))
+    return args
 
 
 def save_model_folder(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from training.model_folder import parse_model_folders
 from training.train import calibrate_folder, record_test_metrics, update_metrics
 
 
@@ -28,20 +29,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folders", type=Path, nargs="+")
     parser.add_argument("--label-offsets", action="store_true", help="also fit per-label offsets (BCTS)")
-    args = parser.parse_args(argv)
-    from analyzer.model import ModelFolderError, check_model_dir
+    args = parse_model_folders(parser, argv)
+    from training.data import dev_and_test
 
-    for folder in args.folders:  # all folders checked before any is rewritten
-        try:
-            check_model_dir(folder)
-        except ModelFolderError as exc:
-            parser.error(str(exc))
-
-    from training.data import corpus_records
-
-    records = corpus_records()
-    dev = [r for r in records if r["split"] == "dev"]
-    test = [r for r in records if r["split"] == "test"]
+    dev, test = dev_and_test()
     for folder in args.folders:
         m = recalibrate(folder, dev, test, with_bias=args.label_offsets)
         bias = ", ".join(f"{b:+.2f}" for b in m["logit_bias"])

@@ -139,12 +139,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("folders", type=Path, nargs="+")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    from training.data import corpus_records
+    from training.data import dev_and_test
 
-    records = corpus_records()
     try:
-        m = soup_folders(args.folders, args.out, [r for r in records if r["split"] == "dev"],
-                         [r for r in records if r["split"] == "test"])
+        m = soup_folders(args.folders, args.out, *dev_and_test())
     except ValueError as err:
         parser.error(str(err))
     print(f"dev macro-F1 {m['dev_macro_f1_calibrated']:.3f}, test macro-F1 {m['test']['macro_f1']:.3f}, "
