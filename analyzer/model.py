@@ -114,6 +114,11 @@ def softmax(logits: np.ndarray, temperature: float = 1.0, bias: Sequence[float] 
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def blend_proba(transformer_probs: np.ndarray, lexical_log: np.ndarray, weight: float, temperature: float) -> np.ndarray:
+    """A blended folder's scores: ``softmax(((1 - w) log p_transformer + w log p_lexical) / t)``, float32."""
+    return softmax(blend_log_scores(transformer_probs, lexical_log, weight), temperature).astype(np.float32)
+
+
 class ReplyClassifier:
     """Scores (disclosure, reply) pairs with the four label probabilities."""
 
@@ -208,8 +213,8 @@ class ReplyClassifier:
             return ScoreParts(probs, None, probs)
         replies = [r for _, r in pairs]
         lexical_log = self.lexical.log_proba(replies, reply_cue_counts(replies) if cue_counts is None else cue_counts)
-        z = blend_log_scores(probs, lexical_log, self.config.lexical_weight)
-        return ScoreParts(probs, np.exp(lexical_log), softmax(z, self.config.lexical_temperature).astype(np.float32))
+        blended = blend_proba(probs, lexical_log, self.config.lexical_weight, self.config.lexical_temperature)
+        return ScoreParts(probs, np.exp(lexical_log), blended)
 
     def predict_proba(
         self, pairs: Sequence[Pair], batch_size: int = 32, cue_counts: Sequence[dict[str, float]] | None = None

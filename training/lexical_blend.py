@@ -30,7 +30,7 @@ from analyzer.lexical import LEXICAL_JSON, LEXICAL_NPZ, WORD_TOKEN_PATTERN, Lexi
 from training.baseline import Baseline, cue_features
 from training.calibrate import expected_calibration_error, fit_temperature, nll
 from training.metrics import macro_f1_over_labels as macro_f1
-from training.model_folder import parse_model_folders
+from training.model_folder import parse_model_folders, write_json
 
 WEIGHTS = tuple(round(0.05 * i, 2) for i in range(17))  # 0.0 ... 0.8
 
@@ -76,8 +76,6 @@ def choose_blend(transformer: np.ndarray, lexical_log: np.ndarray, gold: Sequenc
 
 def remove_blend(folder: Path) -> dict:
     """Drop the folder's blend (config key and lexical files): its scores become the transformer's."""
-    from training.model_folder import write_json
-
     config_path = folder / "config.json"
     config = json.loads(config_path.read_text(encoding="utf-8"))
     if config.pop("lexical_blend", None) is not None:
@@ -93,9 +91,8 @@ def blend_folder(folder: Path, dev: Sequence[dict], weights: Sequence[float] = W
     Without a ``baseline.skops`` in the folder, or without dev records, the folder is left
     with the transformer alone.
     """
-    from analyzer.model import ReplyClassifier
+    from analyzer.model import ReplyClassifier, blend_proba
     from training.baseline import BASELINE_FILE
-    from training.model_folder import write_json
 
     removed = remove_blend(folder)  # the transformer alone, while the weight is chosen
     if not (folder / BASELINE_FILE).is_file() or not dev:
@@ -106,7 +103,8 @@ def blend_folder(folder: Path, dev: Sequence[dict], weights: Sequence[float] = W
     pairs = [(r.get("disclosure"), r["reply"]) for r in dev]
     cue_counts = cue_features(replies)
     transformer = ReplyClassifier.load(folder).transformer_proba(pairs, batch_size=64)
-    choice = choose_blend(transformer, lexical.log_proba(replies, cue_counts), gold, weights)
+    lexical_log = lexical.log_proba(replies, cue_counts)
+    choice = choose_blend(transformer, lexical_log, gold, weights)
     fields = {
         "dev_by_lexical_weight": choice["dev_by_weight"],
         "dev_macro_f1_transformer_only": round(macro_f1(gold, transformer.argmax(1).tolist()), 4),
@@ -118,7 +116,7 @@ def blend_folder(folder: Path, dev: Sequence[dict], weights: Sequence[float] = W
     config = json.loads(config_path.read_text(encoding="utf-8"))
     config["lexical_blend"] = {"weight": choice["weight"], "temperature": choice["temperature"]}
     write_json(config_path, config)
-    blended = ReplyClassifier.load(folder).predict_proba(pairs, batch_size=64, cue_counts=cue_counts)
+    blended = blend_proba(transformer, lexical_log, choice["weight"], choice["temperature"])  # what the folder now returns
     return {
         "lexical_blend": config["lexical_blend"],
         **fields,

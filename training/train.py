@@ -173,9 +173,8 @@ def record_test_metrics(folder: Path, test: Sequence[dict]) -> dict:
     The figures a folder ships with describe the model file users run, not the torch model
     it was exported from.
     """
-    from analyzer.model import ReplyClassifier
-
     from analyzer.lexical import reply_cue_counts
+    from analyzer.model import ReplyClassifier
 
     clf = ReplyClassifier.load(folder)
     pairs = [(r.get("disclosure"), r["reply"]) for r in test]
