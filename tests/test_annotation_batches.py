@@ -105,3 +105,30 @@ def test_merge_of_a_folder_without_a_key_is_a_clear_error(tmp_path, capsys):
         main(["merge", str(tmp_path), "--out", str(tmp_path / "rows.jsonl")])
     assert exit_info.value.code == 2
     assert "no key.jsonl" in capsys.readouterr().err
+
+
+def test_least_sure_takes_the_smallest_margins_within_the_source_cap():
+    from training.annotation_batches import least_sure
+
+    items = [{"source": src, "ref": f"r{i}"} for i, src in enumerate(["a", "a", "a", "b", "b"])]
+    probs = [
+        [0.40, 0.38, 0.12, 0.10],  # a, margin 0.02
+        [0.50, 0.45, 0.03, 0.02],  # a, margin 0.05
+        [0.34, 0.33, 0.17, 0.16],  # a, margin 0.01
+        [0.90, 0.05, 0.03, 0.02],  # b, margin 0.85
+        [0.60, 0.30, 0.05, 0.05],  # b, margin 0.30
+    ]
+    picked = least_sure(items, probs, limit=4, max_share=0.5)
+    assert sorted(r["ref"] for r in picked) == ["r0", "r2", "r3", "r4"]  # a capped at 2: r1 left out
+    assert sorted(r["ref"] for r in least_sure(items, probs, limit=2, max_share=1.0)) == ["r0", "r2"]
+    assert least_sure(items, probs, limit=10) == least_sure(list(reversed(items)), list(reversed(probs)), limit=10)
+
+
+def test_draw_from_an_unusable_model_folder_is_a_usage_error(tmp_path, capsys):
+    from training.annotation_batches import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["draw", "--uncertain", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert exit_info.value.code == 2
+    assert str(tmp_path) in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

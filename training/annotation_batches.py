@@ -9,6 +9,10 @@ in a dialog that hashes to train, with a reply text not already in the corpus.
 ``python -m training.annotation_batches draw --out DIR --batches 8`` writes
 ``DIR/batch-K.jsonl`` (``{"item", "disclosure", "reply"}``: no source, no rule label, so
 the annotation is blind) and ``DIR/key.jsonl`` (item -> source, ref, pool).
+``draw --uncertain MODEL_DIR --limit N`` draws instead from every train-side record that
+is not dropped by a rule (of DiaSafety, only Risk Ignorance), targeted pool or not: the N on which the model is least sure
+(smallest gap between its two highest probabilities), a source at most half of them.
+That is uncertainty sampling: the labels go where the model is still guessing.
 ``python -m training.annotation_batches merge DIR --out data/annotations/NAME.jsonl`` reads
 the annotators' ``DIR/labels-K.jsonl`` (``{"item", "label", "secondary", "hard", "note"}``,
 ``label`` null = rejected), checks them, and writes annotation rows.
@@ -25,6 +29,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from analyzer.labels import LABELS
+from analyzer.model import ModelFolderError
 from training.data import _jsonl
 
 # Stock phrases of the guide's invalidating and self-centering cues (and near variants).
@@ -98,6 +103,70 @@ def draw_candidates(data_dir: Path) -> list[dict]:
     return out
 
 
+def _about_feelings(rec) -> bool:
+    """False for DiaSafety's categories of non-disclosures (politics, toxicity, medical questions).
+
+    Only its Risk Ignorance posts (depressed or suicidal users) are disclosures, and only
+    they are in dev and test.
+    """
+    return rec.source != "diasafety" or rec.native.startswith("Risk Ignorance")
+
+
+def draw_uncertain(data_dir: Path, model_dir: Path, limit: int, max_share: float = 0.5) -> list[dict]:
+    """The ``limit`` train-side, never-annotated records the model at ``model_dir`` is least sure of.
+
+    Candidates are every record of the four public sources that no rule drops (of
+    DiaSafety, only the Risk Ignorance posts), whose dialog hashes to train and whose
+    reply text is not in the corpus yet. Sureness is the gap between the two highest
+    probabilities of the model's final (calibrated, blended) scores; no source takes more
+    than ``max_share`` of the draw.
+    """
+    from analyzer.model import ReplyClassifier
+    from training.data import corpus_records, iter_annotations, normalise_text, public_split
+    from training.sources import iter_all
+
+    annotated = {ref_key(a) for a in iter_annotations()}
+    in_corpus = {normalise_text(r["reply"]) for r in corpus_records(data_dir)}
+    items: list[dict] = []
+    for rec in iter_all(data_dir, ["esconv", "empathetic_intents", "epitome", "diasafety"]):
+        key = normalise_text(rec.reply)
+        if rec.rule.startswith("drop") or rec.id in annotated or not key or key in in_corpus:
+            continue
+        if public_split(rec) != "train" or not _about_feelings(rec):
+            continue
+        in_corpus.add(key)
+        items.append({"source": rec.source, "ref": rec.ref, "pool": f"uncertain-{rec.source}",
+                      "disclosure": rec.disclosure, "reply": rec.reply})
+    if not items:
+        return []
+    probs = ReplyClassifier.load(model_dir).predict_proba([(r["disclosure"] or None, r["reply"]) for r in items])
+    return least_sure(items, probs, limit, max_share)
+
+
+def least_sure(items: list[dict], probs, limit: int, max_share: float = 0.5) -> list[dict]:
+    """The ``limit`` items with the smallest gap between their two highest probabilities.
+
+    No source takes more than ``max_share`` of ``limit``; ties go by a hash of the
+    reference, and the result is in hash order so the sources mix within each batch.
+    """
+    import numpy as np
+
+    top2 = np.sort(np.asarray(probs, dtype=float), axis=1)[:, -2:]
+    margin = top2[:, 1] - top2[:, 0]
+    cap = max(1, int(limit * max_share))
+    taken: Counter = Counter()
+    out: list[dict] = []
+    for i in sorted(range(len(items)), key=lambda i: (margin[i], _hash(ref_key(items[i])))):
+        if len(out) >= limit:
+            break
+        if taken[items[i]["source"]] >= cap:
+            continue
+        taken[items[i]["source"]] += 1
+        out.append(items[i])
+    out.sort(key=lambda r: _hash(ref_key(r)))
+    return out
+
+
 def write_batches(items: list[dict], out: Path, batches: int, prefix: str = "p") -> Counter:
     """Split ``items`` into ``batches`` blind batch files plus ``key.jsonl``; counts per pool."""
     out.mkdir(parents=True, exist_ok=True)
@@ -154,19 +223,28 @@ def main(argv: list[str] | None = None) -> None:
     draw = sub.add_parser("draw", help="write blind annotation batches of train-side candidates")
     draw.add_argument("--out", type=Path, required=True)
     draw.add_argument("--batches", type=int, default=8)
+    draw.add_argument("--uncertain", type=Path, metavar="MODEL_DIR",
+                      help="draw the records this model is least sure of, from every train-side record")
+    draw.add_argument("--limit", type=int, default=800, help="with --uncertain: how many records (default 800)")
     merge = sub.add_parser("merge", help="turn the annotators' labels-K.jsonl files into annotation rows")
     merge.add_argument("folder", type=Path)
     merge.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     try:
         if args.command == "draw":
+            from analyzer.model import check_model_dir
             from training.sources.paths import shared_data_dir
 
-            counts = write_batches(draw_candidates(shared_data_dir()), args.out, max(1, args.batches))
+            if args.uncertain is not None:
+                check_model_dir(args.uncertain)  # before the slow part
+                items = draw_uncertain(shared_data_dir(), args.uncertain, max(1, args.limit))
+            else:
+                items = draw_candidates(shared_data_dir())
+            counts = write_batches(items, args.out, max(1, args.batches))
             print(f"{sum(counts.values())} items in {args.batches} batches: {dict(sorted(counts.items()))}")
             return
         rows = labelled_rows(args.folder)
-    except (ValueError, FileNotFoundError) as err:  # bad folders or labels; no ../shared/data
+    except (ValueError, FileNotFoundError, ModelFolderError) as err:  # bad folders or labels; no ../shared/data
         parser.error(str(err))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
