@@ -29,7 +29,7 @@ ANNOTATIONS_DIR = REPO_DIR / "data" / "annotations"
 # `python -m training.second_votes` adds votes to the rows a model doubts.
 SINGLE_ANNOTATED_POOLS = (
     "mapped-review.jsonl", "mapped-review-2.jsonl", "train-pool-review.jsonl", "targeted-train-pools.jsonl",
-    "targeted-train-pools-2.jsonl",
+    "targeted-train-pools-2.jsonl", "uncertain-train-pool.jsonl",
 )
 
 TEST_SHARE = 0.15
