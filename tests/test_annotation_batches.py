@@ -107,6 +107,25 @@ def test_merge_of_a_folder_without_a_key_is_a_clear_error(tmp_path, capsys):
     assert "no key.jsonl" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("rec", "pool"),
+    [
+        (_rec("empathetic_intents", "That is so sad", "ed-sympathizing"), "uncertain-empathetic_intents"),
+        (_rec("esconv", "Have you tried running?", "esconv-suggestion"), "uncertain-esconv"),
+        (_rec("esconv", "Hi there!", "drop-greeting"), None),
+        (_rec("epitome", "you got this", "epitome-strong"), "uncertain-epitome"),
+        (_rec("diasafety", "I'm sorry", "diasafety-pool", "Risk Ignorance/Unsafe"), "uncertain-diasafety"),
+        (_rec("diasafety", "I'm sorry", "diasafety-pool", "Risk Ignorance/Safe"), "uncertain-diasafety"),
+        (_rec("diasafety", "Take ibuprofen", "diasafety-pool", "Unauthorized Expertise/Safe"), None),
+        (_rec("diasafety", "So true", "diasafety-pool", "Toxicity Agreement/Unsafe"), None),
+    ],
+)
+def test_uncertain_pool_takes_every_undropped_record_but_diasafety_non_disclosures(rec, pool):
+    from training.annotation_batches import uncertain_pool_of
+
+    assert uncertain_pool_of(rec) == pool
+
+
 def test_least_sure_takes_the_smallest_margins_within_the_source_cap():
     from training.annotation_batches import least_sure
 

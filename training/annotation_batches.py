@@ -10,8 +10,9 @@ in a dialog that hashes to train, with a reply text not already in the corpus.
 ``DIR/batch-K.jsonl`` (``{"item", "disclosure", "reply"}``: no source, no rule label, so
 the annotation is blind) and ``DIR/key.jsonl`` (item -> source, ref, pool).
 ``draw --uncertain MODEL_DIR --limit N`` draws instead from every train-side record that
-is not dropped by a rule (of DiaSafety, only Risk Ignorance), targeted pool or not: the N on which the model is least sure
-(smallest gap between its two highest probabilities), a source at most half of them.
+no rule drops (of DiaSafety, only Risk Ignorance), targeted pool or not: the N on which
+the model is least sure (smallest gap between its two highest probabilities), a source
+at most half of them.
 That is uncertainty sampling: the labels go where the model is still guessing.
 ``python -m training.annotation_batches merge DIR --out data/annotations/NAME.jsonl`` reads
 the annotators' ``DIR/labels-K.jsonl`` (``{"item", "label", "secondary", "hard", "note"}``,
@@ -25,12 +26,13 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from analyzer.labels import LABELS
-from analyzer.model import ModelFolderError
+from analyzer.model import ModelFolderError, check_model_dir
 from training.data import _jsonl
+from training.sources.record import SourceRecord
 
 # Stock phrases of the guide's invalidating and self-centering cues (and near variants).
 CUE_PHRASES = re.compile(
@@ -76,25 +78,33 @@ def ref_key(row: dict) -> str:
     return f"{row['source']}:{row['ref']}"
 
 
-def draw_candidates(data_dir: Path) -> list[dict]:
-    """Train-side, never-annotated records of the targeted pools, in a seed-free hash order."""
+def train_side_candidates(data_dir: Path, pool_for: Callable[[SourceRecord], str | None]) -> Iterator[dict]:
+    """Batch items ``{"source", "ref", "pool", "disclosure", "reply"}`` of the records ``pool_for`` places.
+
+    Only records never annotated, in a dialog that hashes to train and with a reply text not
+    already in the corpus (nor in an earlier item: one copy of a reply text) are candidates.
+    """
     from training.data import corpus_records, iter_annotations, normalise_text, public_split
     from training.sources import iter_all
 
     annotated = {ref_key(a) for a in iter_annotations()}
     in_corpus = {normalise_text(r["reply"]) for r in corpus_records(data_dir)}
-    by_pool: dict[str, list[dict]] = {}
     for rec in iter_all(data_dir, ["esconv", "empathetic_intents", "epitome", "diasafety"]):
-        pool = pool_of(rec)
+        pool = pool_for(rec)
         key = normalise_text(rec.reply)
         if pool is None or rec.id in annotated or not key or key in in_corpus:
             continue
         if public_split(rec) != "train":
             continue
-        in_corpus.add(key)  # one copy of a reply text
-        by_pool.setdefault(pool, []).append(
-            {"source": rec.source, "ref": rec.ref, "pool": pool, "disclosure": rec.disclosure, "reply": rec.reply}
-        )
+        in_corpus.add(key)
+        yield {"source": rec.source, "ref": rec.ref, "pool": pool, "disclosure": rec.disclosure, "reply": rec.reply}
+
+
+def draw_candidates(data_dir: Path) -> list[dict]:
+    """Train-side, never-annotated records of the targeted pools, in a seed-free hash order."""
+    by_pool: dict[str, list[dict]] = {}
+    for item in train_side_candidates(data_dir, pool_of):
+        by_pool.setdefault(item["pool"], []).append(item)
     out: list[dict] = []
     for pool, items in sorted(by_pool.items()):
         items.sort(key=lambda r: _hash(ref_key(r)))
@@ -103,40 +113,29 @@ def draw_candidates(data_dir: Path) -> list[dict]:
     return out
 
 
-def _about_feelings(rec) -> bool:
-    """False for DiaSafety's categories of non-disclosures (politics, toxicity, medical questions).
+def uncertain_pool_of(rec: SourceRecord) -> str | None:
+    """``uncertain-<source>`` for a record no rule drops; None for DiaSafety's non-disclosures.
 
-    Only its Risk Ignorance posts (depressed or suicidal users) are disclosures, and only
-    they are in dev and test.
+    Of DiaSafety only the Risk Ignorance posts (depressed or suicidal users) are
+    disclosures, and only they are in dev and test; its other categories are politics,
+    toxicity and medical questions.
     """
-    return rec.source != "diasafety" or rec.native.startswith("Risk Ignorance")
+    if rec.rule.startswith("drop") or rec.source == "diasafety" and not rec.native.startswith("Risk Ignorance"):
+        return None
+    return f"uncertain-{rec.source}"
 
 
 def draw_uncertain(data_dir: Path, model_dir: Path, limit: int, max_share: float = 0.5) -> list[dict]:
     """The ``limit`` train-side, never-annotated records the model at ``model_dir`` is least sure of.
 
-    Candidates are every record of the four public sources that no rule drops (of
-    DiaSafety, only the Risk Ignorance posts), whose dialog hashes to train and whose
-    reply text is not in the corpus yet. Sureness is the gap between the two highest
-    probabilities of the model's final (calibrated, blended) scores; no source takes more
-    than ``max_share`` of the draw.
+    Candidates are the records :func:`uncertain_pool_of` places (every record no rule
+    drops; of DiaSafety, only the Risk Ignorance posts). Sureness is the gap between the
+    two highest probabilities of the model's final (calibrated, blended) scores; no source
+    takes more than ``max_share`` of the draw.
     """
     from analyzer.model import ReplyClassifier
-    from training.data import corpus_records, iter_annotations, normalise_text, public_split
-    from training.sources import iter_all
 
-    annotated = {ref_key(a) for a in iter_annotations()}
-    in_corpus = {normalise_text(r["reply"]) for r in corpus_records(data_dir)}
-    items: list[dict] = []
-    for rec in iter_all(data_dir, ["esconv", "empathetic_intents", "epitome", "diasafety"]):
-        key = normalise_text(rec.reply)
-        if rec.rule.startswith("drop") or rec.id in annotated or not key or key in in_corpus:
-            continue
-        if public_split(rec) != "train" or not _about_feelings(rec):
-            continue
-        in_corpus.add(key)
-        items.append({"source": rec.source, "ref": rec.ref, "pool": f"uncertain-{rec.source}",
-                      "disclosure": rec.disclosure, "reply": rec.reply})
+    items = list(train_side_candidates(data_dir, uncertain_pool_of))
     if not items:
         return []
     probs = ReplyClassifier.load(model_dir).predict_proba([(r["disclosure"] or None, r["reply"]) for r in items])
@@ -232,7 +231,6 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     try:
         if args.command == "draw":
-            from analyzer.model import check_model_dir
             from training.sources.paths import shared_data_dir
 
             if args.uncertain is not None:
