@@ -24,18 +24,15 @@ def main() -> None:
     args = parser.parse_args()
 
     from analyzer.labels import LABEL2ID
-    from analyzer.lexical import reply_cue_counts
     from analyzer.model import ReplyClassifier
     from training.baseline import BASELINE_FILE, Baseline
     from training.data import corpus_records
-    from training.evaluate import metrics_from_probs
+    from training.evaluate import metrics_from_probs, score_with_reply_only
     from training.metrics import bootstrap_macro_f1_interval
 
     records = [r for r in corpus_records() if r["split"] == args.split]
     classifier = ReplyClassifier.load(args.model)
-    pairs = [(r.get("disclosure"), r["reply"]) for r in records]
-    cues = reply_cue_counts([r["reply"] for r in records]) if classifier.lexical is not None else None
-    parts = classifier.score_parts(pairs, batch_size=64, cue_counts=cues)
+    parts, reply_only_probs = score_with_reply_only(classifier, records)
     probs = parts.blended
     model = metrics_from_probs(records, probs)
     gold = [LABEL2ID[r["label"]] for r in records]
@@ -43,7 +40,7 @@ def main() -> None:
     hard_idx = [i for i, r in enumerate(records) if r.get("hard")]
     ci_all = bootstrap_macro_f1_interval(gold, pred)
     ci_hard = bootstrap_macro_f1_interval([gold[i] for i in hard_idx], [pred[i] for i in hard_idx])
-    reply_only = metrics_from_probs(records, classifier.predict_proba([(None, r) for _, r in pairs], batch_size=64, cue_counts=cues))
+    reply_only = metrics_from_probs(records, reply_only_probs)
     alone = metrics_from_probs(records, parts.transformer) if parts.lexical is not None else None
     base = None
     if parts.lexical is not None:  # the blend's lexical half is the baseline, exported (same scores, no skops load)

@@ -28,6 +28,21 @@ def metrics_from_probs(records: Sequence[dict], probs: np.ndarray) -> dict:
     return out
 
 
+def score_with_reply_only(clf: ReplyClassifier, records: Sequence[dict], batch_size: int = 64):
+    """``(ScoreParts of the (disclosure, reply) pairs, blended probabilities of the replies alone)``.
+
+    A blended folder's cues are parsed once for both passes (the lexical half reads the
+    reply only, so they are the same).
+    """
+    from analyzer.lexical import reply_cue_counts
+
+    replies = [r["reply"] for r in records]
+    cue_counts = reply_cue_counts(replies) if clf.lexical is not None else None
+    parts = clf.score_parts([(r.get("disclosure"), r["reply"]) for r in records], batch_size=batch_size, cue_counts=cue_counts)
+    reply_only = clf.predict_proba([(None, reply) for reply in replies], batch_size=batch_size, cue_counts=cue_counts)
+    return parts, reply_only
+
+
 def evaluate_model(model_dir: str | Path | None, records: Sequence[dict], batch_size: int = 64) -> dict:
     """Run the model folder on ``records`` (need ``reply``, ``label``; ``disclosure`` optional).
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from analyzer.labels import LABEL2ID
 from training.calibrate import expected_calibration_error, fit_calibration
-from training.evaluate import metrics_from_probs
+from training.evaluate import metrics_from_probs, score_with_reply_only
 from training.finetune import TrainConfig, base_encoder_dir, predict_logits
 from training.metrics import macro_f1_over_labels as macro_f1
 from training.onnx_weights import has_weight_map
@@ -173,15 +173,12 @@ def record_test_metrics(folder: Path, test: Sequence[dict]) -> dict:
     The figures a folder ships with describe the model file users run, not the torch model
     it was exported from.
     """
-    from analyzer.lexical import reply_cue_counts
     from analyzer.model import ReplyClassifier
 
     clf = ReplyClassifier.load(folder)
-    pairs = [(r.get("disclosure"), r["reply"]) for r in test]
-    cue_counts = reply_cue_counts([r for _, r in pairs]) if clf.lexical is not None else None
-    parts = clf.score_parts(pairs, batch_size=64, cue_counts=cue_counts)
+    parts, reply_only_probs = score_with_reply_only(clf, test)
     m = metrics_from_probs(test, parts.blended)
-    reply_only = metrics_from_probs(test, clf.predict_proba([(None, r) for _, r in pairs], batch_size=64, cue_counts=cue_counts))
+    reply_only = metrics_from_probs(test, reply_only_probs)
     fields = {
         "test": {k: m[k] for k in ("n", "accuracy", "macro_f1", "per_label", "confusion")},
         "test_ece": m["ece"],
