@@ -113,22 +113,11 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
         print(fmt(row))
 
 
-def classifier_variant(clf, threads: int | None = None, spinning: bool = True):
-    """A copy of a ReplyClassifier whose ONNX session has other thread settings: ``threads``
-    intra-op threads (default: onnxruntime's, one per core) and, with ``spinning=False``,
-    idle threads that sleep instead of spin-waiting (``session.intra_op.allow_spinning``)."""
-    import onnxruntime as ort
-
+def classifier_variant(clf, workers: int):
+    """A copy of a ReplyClassifier (same onnxruntime session) that scores ``workers`` pairs at once."""
     from analyzer.model import ReplyClassifier
 
-    options = ort.SessionOptions()
-    options.log_severity_level = 3
-    if threads:
-        options.intra_op_num_threads = threads
-    if not spinning:
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    session = ort.InferenceSession(str(clf.model_dir / "model.onnx"), sess_options=options, providers=["CPUExecutionProvider"])
-    return ReplyClassifier(clf.model_dir, clf.config, session, clf._tokenizer, clf.lexical)
+    return ReplyClassifier(clf.model_dir, clf.config, clf._session, clf._tokenizer, clf.lexical, workers=workers)
 
 
 def write_json(path: Path | None, obj: dict) -> None:

@@ -1,15 +1,16 @@
 """Batch inference throughput: our ONNX int8 classifier vs a bare torch fp32 forward pass.
 
 Both sides get the same ~1000 (disclosure, reply) pairs from the repo's authored data (half
-with the disclosure), the same tokeniser (the model folder's ``tokenizer.json``, truncation to
-the folder's ``max_length``, padding to the longest in the batch), the same length-sorted
-batching (``ReplyClassifier.predict_proba`` sorts by length; the torch side uses the same
-order) and the same batch size, and both include tokenisation and softmax. The torch side is
+with the disclosure) and the same tokeniser (the model folder's ``tokenizer.json``, truncation
+to the folder's ``max_length``), and both include tokenisation and softmax. The torch side is
 ``AutoModelForSequenceClassification`` built from ``training.finetune.base_encoder_dir()``
 (the base MiniLM with a fresh 4-way head: the same compute as the fine-tuned model) under
-``torch.inference_mode()`` with torch's default threads. Target: ONNX/torch >= 1.0x.
-Also shown: batch size 1 on the first 48 pairs (interactive use), and ONNX with 1 intra-op
-thread and with idle-thread spinning off (candidate settings for a shared machine).
+``torch.inference_mode()`` with torch's default threads, in length-sorted batches padded to
+their longest pair. ``ReplyClassifier`` runs every pair alone and unpadded (so a pair's
+scores never depend on its batch; see :mod:`analyzer.model`), one onnxruntime thread per
+pair and one pair per usable core at a time; its "batch" only bounds how many pairs are
+tokenised together. Target: ONNX/torch >= 1.0x. Also shown: batch size 1 on the first 48
+pairs (interactive use), and ONNX with a single worker (one core).
 
 The ONNX rows time the pair encoder (``ReplyClassifier.transformer_proba``), the part with
 the same compute as the torch side. A folder that blends a lexical model also gets the row
@@ -50,8 +51,12 @@ class TorchClassifier:
     """A torch fp32 sequence classifier fed exactly like ReplyClassifier (same tokenizer, order, batches)."""
 
     def __init__(self, model, tokenizer, temperature: float) -> None:
+        from tokenizers import Tokenizer
+
         self.model = model.eval()
-        self.tokenizer = tokenizer
+        # A copy that pads each batch to its longest pair (the classifier's runs pairs unpadded).
+        self.tokenizer = Tokenizer.from_str(tokenizer.to_str())
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self.temperature = temperature
 
     def predict_proba(self, pairs: Sequence[Pair], batch_size: int = 32) -> np.ndarray:
@@ -113,23 +118,21 @@ def main(argv: list[str] | None = None) -> dict:
     from analyzer.model import ReplyClassifier
 
     onnx = ReplyClassifier.load(model_dir)
-    onnx_1t = classifier_variant(onnx, threads=1)
-    onnx_nospin = classifier_variant(onnx, spinning=False)
+    onnx_1w = classifier_variant(onnx, workers=1)
     torch_clf = TorchClassifier(load_torch_model(), onnx._tokenizer, onnx.config.temperature)
     pairs = sample_pairs(args.n, seed=3)
     small = pairs[:SMALL_BATCH_N]
-    tokens = [sum(e.attention_mask) for e in onnx._tokenizer.encode_batch([(d, r) if d else r for d, r in pairs])]
+    tokens = [len(e.ids) for e in onnx._tokenizer.encode_batch([(d, r) if d else r for d, r in pairs])]
 
     print(machine_line())
     print(f"model: {model_dir} (max_length {onnx.config.max_length}); torch {torch.__version__}, "
-          f"torch threads {torch.get_num_threads()}, onnxruntime intra-op threads default ({os.cpu_count()} cores)")
+          f"torch threads {torch.get_num_threads()}, ReplyClassifier workers {onnx.workers} ({os.cpu_count()} cores)")
     print(f"pairs: {len(pairs)} ({sum(1 for d, _ in pairs if d)} with disclosure), tokens per pair "
-          f"median {int(np.median(tokens))}, max {max(tokens)}; batches sorted by length for both engines")
+          f"median {int(np.median(tokens))}, max {max(tokens)}; torch batches sorted by length, ONNX pairs run alone")
 
     engines: dict[str, Callable[[Sequence[Pair], int], np.ndarray]] = {
         "ONNX int8 (ReplyClassifier)": onnx.transformer_proba,
-        "ONNX int8, 1 intra-op thread": onnx_1t.transformer_proba,
-        "ONNX int8, no thread spinning": onnx_nospin.transformer_proba,
+        "ONNX int8, 1 worker": onnx_1w.transformer_proba,
         "torch fp32 (base encoder)": torch_clf.predict_proba,
     }
     if onnx.lexical is not None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from analyzer.labels import LABELS
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
@@ -44,3 +46,23 @@ def test_blend_is_complete_and_described():
     card = (MODEL_DIR / "MODEL_CARD.md").read_text()
     assert f"w = {blend['weight']:.2f}" in card
     assert f"{metrics['test_transformer_only']['macro_f1']:.3f}" in card
+
+
+def test_a_pairs_scores_do_not_depend_on_the_rest_of_the_call():
+    """The int8 encoder quantises activations per tensor: padded batches made scores depend on neighbours."""
+    from analyzer.model import ReplyClassifier
+
+    pairs = [
+        ("my boss tore my report apart in front of everyone", "just tell him he's wrong"),
+        (None, "ok"),
+        ("I failed my driving test again", "that sounds so frustrating, especially after all the practice you put in. "
+         "no wonder you're gutted, do you want to talk about it or just vent for a bit?"),
+        ("my dog died this morning", "omg same thing happened to me last year, I cried for weeks"),
+        (None, "it's not a big deal, everyone fails sometimes"),
+    ] * 4
+    single = ReplyClassifier.load(MODEL_DIR, threads=1)
+    alone = np.stack([single.logits([p])[0] for p in pairs])
+    for threads in (1, 2):
+        clf = ReplyClassifier.load(MODEL_DIR, threads=threads)
+        for batch_size in (1, 3, 64):
+            assert np.array_equal(clf.batch_logits(pairs, batch_size=batch_size), alone)
