@@ -135,9 +135,9 @@ class Analyzer:
             zip(with_disclosure, self.nlp.pipe([disclosures[i] for i in with_disclosure], disable=["parser"]))
         )
         cues = [self.cue_extractor.extract(doc) for doc in docs]
-        # Whole replies and sentences are scored in separate calls: similar lengths pad less.
-        # A blended model's lexical half reads the cues found here (a sentence: those inside it).
-        probs = self.classifier.predict_proba(list(zip(disclosures, replies)), cue_counts=[cue_feature_counts(c) for c in cues])
+        # Whole replies and their sentences are scored in one call (each pair runs alone, so
+        # a reply scores the same here as in `check`). A blended model's lexical half reads
+        # the cues found here (a sentence: those inside it).
         sentence_inputs: list[tuple[str | None, str]] = []
         sentence_cues: list[dict[str, float]] = []
         sentence_slots: list[list[tuple[int, int, int]]] = []
@@ -150,7 +150,10 @@ class Analyzer:
                     sentence_inputs.append((disclosures[i], replies[i][start:end]))
                     sentence_cues.append(cue_feature_counts(c for c in cues[i] if c.start >= start and c.end <= end))
             sentence_slots.append(slots)
-        sentence_probs = self.classifier.predict_proba(sentence_inputs, cue_counts=sentence_cues)
+        scored = self.classifier.predict_proba(
+            list(zip(disclosures, replies)) + sentence_inputs, cue_counts=[cue_feature_counts(c) for c in cues] + sentence_cues
+        )
+        probs, sentence_probs = scored[: len(replies)], scored[len(replies) :]
         for i, doc in enumerate(docs):
             row = probs[i]
             label = _label(row)

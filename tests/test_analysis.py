@@ -40,10 +40,10 @@ def test_analyze_many_keeps_order_and_matches_analyze(analyzer):
              (None, "have you tried talking to her?")] * 3
     many = list(analyzer.analyze_many(pairs, batch_size=5))
     assert [m.reply for m in many] == [r for _, r in pairs]
-    single = analyzer.analyze(pairs[1][1], disclosure=pairs[1][0])
-    assert many[1].label == single.label
-    # Dynamic int8 quantisation scales activations per batch, so batch-mates move scores slightly.
-    assert many[1].scores == pytest.approx(single.scores, abs=0.02)
+    # Each pair runs through the encoder alone: batch-mates change nothing, sentences included.
+    for i in (0, 1, 2, 7, 11):
+        single = analyzer.analyze(pairs[i][1], disclosure=pairs[i][0]).to_dict()
+        assert many[i].to_dict() == single
 
 
 def test_suggestion_reflects_the_disclosed_feeling(analyzer):

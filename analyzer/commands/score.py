@@ -80,7 +80,7 @@ def score(
     me: Annotated[Optional[str], typer.Option("--me", help="Your name in the export: score only your replies ('Me' in SMS/iMessage exports becomes NAME).")] = None,
     all_turns: Annotated[bool, typer.Option("--all", help="Score every turn, not only replies to disclosures.")] = False,
     model: Annotated[Optional[Path], typer.Option("--model", help="Model folder (default: the shipped model).")] = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", help="Replies per classifier batch.")] = 64,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Replies analysed per step (memory only: a reply's scores do not depend on it).")] = 64,
 ) -> None:
     """Find disclosure→reply pairs in chat exports and label each reply; print a per-person summary."""
     with user_errors():
