@@ -43,18 +43,18 @@ SMALL_BATCH_N = 48  # pairs for the batch-size-1 rows (latency-like use)
 
 
 def length_order(pairs: Sequence[Pair]) -> list[int]:
-    """The order ``ReplyClassifier.predict_proba`` batches in (by character length)."""
+    """Pair indices by character length: the torch side's batches, so each pads little."""
     return sorted(range(len(pairs)), key=lambda i: len(pairs[i][1]) + len(pairs[i][0] or ""))
 
 
 class TorchClassifier:
-    """A torch fp32 sequence classifier fed exactly like ReplyClassifier (same tokenizer, order, batches)."""
+    """A torch fp32 sequence classifier with ReplyClassifier's tokenizer, in length-sorted padded batches."""
 
     def __init__(self, model, tokenizer, temperature: float) -> None:
         from tokenizers import Tokenizer
 
         self.model = model.eval()
-        # A copy that pads each batch to its longest pair (the classifier's runs pairs unpadded).
+        # A copy that pads each batch to its longest pair (ReplyClassifier runs pairs unpadded).
         self.tokenizer = Tokenizer.from_str(tokenizer.to_str())
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self.temperature = temperature
