@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.labels import LABEL2ID, LABELS
+from training.distill import teacher_arrays
 from training.metrics import macro_f1_over_labels as macro_f1
 
 
@@ -66,6 +67,9 @@ class TrainConfig:
     # Classifier head: "cls" (the pretrained [CLS] pooler) or "mean" (masked mean of the
     # last hidden states, as the encoder was pretrained); see training.pair_classifier.
     pooling: str = "cls"
+    # Share of each training target taken from a teacher model's probabilities (knowledge
+    # distillation, training.distill); the records carry the teacher's scores. 0: labels only.
+    distill_weight: float = 0.0
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -264,6 +268,10 @@ def finetune(
     weights = torch.tensor(class_weights(y_train, config.class_weighting), dtype=torch.float32)
     targets = torch.from_numpy(soft_targets(train, config.soft_labels))
     sample_w = [config.mapped_weight if r.get("origin") == "mapped" else 1.0 for r in train]
+    teacher = teacher_arrays(train) if config.distill_weight > 0 else None
+    if config.distill_weight > 0 and teacher is None:
+        raise ValueError("distill_weight > 0 needs training records with teacher probabilities (training.distill)")
+    teacher_pair, teacher_reply = (torch.from_numpy(t) for t in teacher) if teacher is not None else (None, None)
 
     steps_per_epoch = math.ceil(len(train) / config.batch_size)
     total = max(1, int(round(steps_per_epoch * config.epochs)))
@@ -299,18 +307,24 @@ def finetune(
             if step >= total:
                 break
             model.train()
-            pairs = []
+            pairs, dropped = [], []
             for i in idx:
                 d = train[i].get("disclosure")
                 if d and rng.random() < config.disclosure_dropout:
                     d = None
                 pairs.append((d, train[i]["reply"]))
+                dropped.append(d is None)
             batch = encode_batch(tokenizer, pairs, config.max_length)
             labels = torch.tensor([y_train[i] for i in idx])
             # Each item weighs (class weight of its label) x (sample weight); weighted mean.
             w = torch.tensor([sample_w[i] for i in idx]) * weights[labels]
+            target = targets[idx]
+            if teacher_pair is not None:
+                # The teacher's scores for the input the student sees (pair, or reply alone).
+                taught = torch.where(torch.tensor(dropped)[:, None], teacher_reply[idx], teacher_pair[idx])
+                target = (1.0 - config.distill_weight) * target + config.distill_weight * taught
             log_probs = torch.log_softmax(model(**batch).logits, dim=-1)
-            loss = (-(targets[idx] * log_probs).sum(-1) * w).sum() / w.sum()
+            loss = (-(target * log_probs).sum(-1) * w).sum() / w.sum()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()

@@ -272,6 +272,11 @@ def main(argv: list[str] | None = None) -> None:
                         help="train towards the annotators' vote shares where records have votes")
     parser.add_argument("--average-tail", type=float, default=TrainConfig.average_tail,
                         help="share of training at the end whose weight snapshots are averaged (0: off)")
+    parser.add_argument("--teacher", type=Path, default=None,
+                        help="model folder whose probabilities the student is also trained towards "
+                             "(knowledge distillation, training.distill; e.g. the shipped models/default)")
+    parser.add_argument("--distill-weight", type=float, default=0.5,
+                        help="with --teacher: share of each target taken from the teacher (default 0.5)")
     parser.add_argument("--label-offsets", action="store_true",
                         help="calibrate with per-label offsets as well as a temperature (BCTS)")
     parser.add_argument("--no-lexical-blend", action="store_true",
@@ -284,10 +289,19 @@ def main(argv: list[str] | None = None) -> None:
     records = corpus_records(include_public=not args.no_public, mapped_cap=cap)
     split = {s: [r for r in records if r["split"] == s] for s in ("train", "dev", "test")}
     print({s: len(v) for s, v in split.items()})
+    distill_weight = 0.0
+    if args.teacher is not None:
+        from training.distill import with_teacher_targets
+
+        if not 0.0 < args.distill_weight <= 1.0:
+            parser.error("--distill-weight must be in (0, 1]")
+        split["train"] = with_teacher_targets(args.teacher, split["train"])
+        distill_weight = args.distill_weight
     config = TrainConfig(
         epochs=args.epochs, seed=args.seed, order_seed=args.order_seed, soup=max(1, args.soup), freeze_word_embeddings=args.freeze_word_embeddings, mapped_weight=args.mapped_weight,
         soft_labels=args.soft_labels, average_tail=args.average_tail, learning_rate=args.learning_rate,
-        pooling=args.pooling,
+        pooling=args.pooling, distill_weight=distill_weight,
+        extra={"teacher": str(args.teacher)} if args.teacher is not None else {},
     )
     on_step, progress = _rich_progress()
     with progress:
