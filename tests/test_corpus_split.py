@@ -57,3 +57,29 @@ def test_train_cli_rejects_a_bad_mapped_cap_before_reading_data(bad, capsys):
         main(["--mapped-cap", bad])
     assert exit_info.value.code == 2
     assert "must be a whole number >= 0" in capsys.readouterr().err
+
+
+def test_rows_pinned_to_train_stay_there_and_never_displace_a_held_out_reply():
+    held_out = [r for r in (rec(f"reply number {i}") for i in range(200)) if split_for(r["reply"]) != "train"]
+    pinned = [{**rec(r["reply"].upper(), "self-centering"), "pinned_split": "train"} for r in held_out[:5]]
+    pinned += [{**r, "pinned_split": "train"} for r in (rec(f"pinned reply {i}") for i in range(40))]
+    out = assemble(pinned + held_out, [])
+    by_key = {normalise_text(r["reply"]): r for r in out}
+    # The held-out twins keep their label and split although the pinned copies came first.
+    assert all(by_key[normalise_text(r["reply"])]["split"] == split_for(r["reply"]) != "train" for r in held_out)
+    assert all(by_key[normalise_text(r["reply"])]["label"] == "validating" for r in held_out)
+    assert sum(r["reply"].startswith("pinned") for r in out) == 40
+    assert all(r["split"] == "train" for r in out if r["reply"].startswith("pinned"))
+
+
+def test_authored_rows_may_only_be_pinned_to_train(tmp_path):
+    from training.data import iter_authored
+
+    (tmp_path / "a.jsonl").write_text(
+        '{"reply": "same but worse lol", "label": "self-centering", "split": "train"}\n'
+        '{"reply": "that sounds hard", "label": "validating"}\n', encoding="utf-8")
+    rows = list(iter_authored(tmp_path))
+    assert rows[0]["pinned_split"] == "train" and "pinned_split" not in rows[1]
+    (tmp_path / "b.jsonl").write_text('{"reply": "ok", "label": "validating", "split": "test"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"b\.jsonl:1: \"split\" may only be \"train\""):
+        list(iter_authored(tmp_path))

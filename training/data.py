@@ -82,9 +82,17 @@ def _jsonl(path: Path) -> Iterator[tuple[int, dict]]:
 
 
 def iter_authored(folder: Path = AUTHORED_DIR) -> Iterator[dict]:
-    """The project's own written examples."""
+    """The project's own written examples.
+
+    A row with ``"split": "train"`` stays in train whatever its hash (examples written to
+    mend a weakness a trained model showed, kept out of dev and test so those stay
+    comparable with earlier figures); no other pinned split is allowed.
+    """
     for path in sorted(folder.glob("*.jsonl")):
         for n, raw in _jsonl(path):
+            pinned = raw.get("split")
+            if pinned not in (None, "train"):
+                raise ValueError(f"{path}:{n}: \"split\" may only be \"train\", found {pinned!r}")
             yield {
                 "id": raw.get("id") or f"{path.stem}:{n}",
                 "disclosure": raw.get("disclosure") or None,
@@ -96,6 +104,7 @@ def iter_authored(folder: Path = AUTHORED_DIR) -> Iterator[dict]:
                 "hard": bool(raw.get("hard", False)),
                 "style": raw.get("style") or "",
                 "votes": [],
+                **({"pinned_split": "train"} if pinned else {}),
             }
 
 
@@ -163,12 +172,14 @@ def assemble(curated: Iterable[dict], mapped: Iterable[dict], mapped_cap: dict[s
     seen: set[str] = set()
     held_out_groups: set[str] = set()
     out: list[dict] = []
+    # Records pinned to train come after the others, so they never displace a dev/test reply.
+    curated = sorted(curated, key=lambda r: "pinned_split" in r)
     for rec in curated:
         key = normalise_text(rec["reply"])
         if not key or key in seen:
             continue
         seen.add(key)
-        split = split_for(rec.get("group") or rec["reply"])
+        split = rec.get("pinned_split") or split_for(rec.get("group") or rec["reply"])
         if split != "train" and rec.get("group"):
             held_out_groups.add(rec["group"])
         out.append({**rec, "split": split})
