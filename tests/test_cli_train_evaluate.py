@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from analyzer.cli import app
 from analyzer.labels import LABELS
+from analyzer.model import DEFAULT_MODEL_DIR
 from tests.tiny_examples import EXAMPLES as ROWS
 
 runner = CliRunner()
@@ -45,6 +46,18 @@ def test_train_rejects_onnx_only_base(tmp_path):
     assert res.exit_code == 2 and "no weights to fine-tune" in res.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [(["--teacher", "no-such-folder"], "--teacher: model folder no-such-folder does not exist"),
+     (["--teacher", "models/default", "--distill-weight", "0"], "--distill-weight must be in (0, 1]")],
+)
+def test_train_rejects_a_bad_teacher_before_training(tmp_path, args, expected):
+    data = write_jsonl(tmp_path / "d.jsonl", ROWS)
+    res = runner.invoke(app, ["train", "--data", str(data), "--out", str(tmp_path / "m"), *args])
+    assert res.exit_code == 2 and expected in res.stderr
+    assert not (tmp_path / "m").exists()
+
+
 @pytest.mark.slow
 def test_tiny_train_then_evaluate(tmp_path):
     train = write_jsonl(tmp_path / "train.jsonl", ROWS)
@@ -55,12 +68,16 @@ def test_tiny_train_then_evaluate(tmp_path):
     test = write_jsonl(tmp_path / "test.jsonl", ROWS, split="test")
     out = tmp_path / "model"
     res = runner.invoke(app, ["train", "--data", str(train), "--data", str(test), "--out", str(out), "--epochs", "20",
-                              "--seed", "3", "--soft-labels", "--label-offsets", "--pooling", "mean"])
+                              "--seed", "3", "--soft-labels", "--label-offsets", "--pooling", "mean",
+                              "--teacher", str(DEFAULT_MODEL_DIR), "--distill-weight", "0.3"])
     assert res.exit_code == 0, res.output
     assert (out / "model.onnx").is_file() and (out / "baseline.skops").is_file()
     config = json.loads((out / "config.json").read_text())
     assert config["train_config"]["soft_labels"] is True
     assert config["train_config"]["pooling"] == "mean"
+    assert config["train_config"]["distill_weight"] == 0.3
+    assert config["train_config"]["extra"]["teacher"] == str(DEFAULT_MODEL_DIR)
+    assert len(config["train_config"]["extra"]["teacher_model_sha256"]) == 64
     # No dev split: calibration is not fitted on training data (that would learn overconfidence).
     assert config["temperature"] == 1.0 and config["logit_bias"] == [0.0] * 4
     res = runner.invoke(app, ["evaluate", "--data", str(test), "--model", str(out), "--json"])

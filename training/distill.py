@@ -47,6 +47,14 @@ def with_teacher_targets(teacher_dir: Path, records: Sequence[dict]) -> list[dic
     ]
 
 
+def teacher_record(teacher_dir: Path) -> dict:
+    """What config.json records about a teacher: its path and its model file's SHA-256."""
+    import hashlib
+
+    digest = hashlib.sha256((Path(teacher_dir) / "model.onnx").read_bytes()).hexdigest()
+    return {"teacher": str(teacher_dir), "teacher_model_sha256": digest}
+
+
 def teacher_arrays(records: Sequence[dict]) -> tuple[np.ndarray, np.ndarray] | None:
     """The records' teacher targets as two (n, labels) arrays, or None when none carries any.
 

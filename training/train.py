@@ -297,11 +297,13 @@ def main(argv: list[str] | None = None) -> None:
             parser.error("--distill-weight must be in (0, 1]")
         split["train"] = with_teacher_targets(args.teacher, split["train"])
         distill_weight = args.distill_weight
+    from training.distill import teacher_record
+
     config = TrainConfig(
         epochs=args.epochs, seed=args.seed, order_seed=args.order_seed, soup=max(1, args.soup), freeze_word_embeddings=args.freeze_word_embeddings, mapped_weight=args.mapped_weight,
         soft_labels=args.soft_labels, average_tail=args.average_tail, learning_rate=args.learning_rate,
         pooling=args.pooling, distill_weight=distill_weight,
-        extra={"teacher": str(args.teacher)} if args.teacher is not None else {},
+        extra=teacher_record(args.teacher) if args.teacher is not None else {},
     )
     on_step, progress = _rich_progress()
     with progress:

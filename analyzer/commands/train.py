@@ -55,6 +55,8 @@ def train_from_files(
     freeze_word_embeddings: bool = False,
     pooling: str = "cls",
     lexical_blend: bool = True,
+    teacher: Path | None = None,
+    distill_weight: float = 0.5,
 ) -> dict:
     """Validate the files, build splits, fine-tune, write ``out``; return the metrics dict."""
     from training.finetune import TrainConfig
@@ -72,8 +74,23 @@ def train_from_files(
         raise UserError("no training records after splitting; add more data or mark records with \"split\": \"train\"")
     if base is not None:
         check_base(base)
+    if teacher is not None:
+        from analyzer.model import ModelFolderError, check_model_dir
+        from training.distill import with_teacher_targets
+
+        if not 0.0 < distill_weight <= 1.0:
+            raise UserError(f"--distill-weight must be in (0, 1], got {distill_weight}")
+        try:
+            check_model_dir(teacher)
+        except ModelFolderError as err:
+            raise UserError(f"--teacher: {err}") from None
+        splits["train"] = with_teacher_targets(teacher, splits["train"])
+    from training.distill import teacher_record
+
     config = TrainConfig(epochs=epochs, seed=seed, soft_labels=soft_labels, soup=soup,
-                         freeze_word_embeddings=freeze_word_embeddings, pooling=pooling)
+                         freeze_word_embeddings=freeze_word_embeddings, pooling=pooling,
+                         distill_weight=distill_weight if teacher is not None else 0.0,
+                         extra=teacher_record(teacher) if teacher is not None else {})
     return train_model(
         splits["train"], splits["dev"], splits["test"], out, config, base=base, on_step=on_step, label_offsets=label_offsets,
         lexical_blend=lexical_blend,
@@ -93,6 +110,8 @@ def train(
     freeze_word_embeddings: Annotated[bool, typer.Option("--freeze-word-embeddings", help="Keep the pretrained word-embedding matrix fixed (about 14% faster steps; the shipped model was trained this way).")] = False,
     lexical_blend: Annotated[bool, typer.Option("--lexical-blend/--no-lexical-blend", help="Blend the transformer with the TF-IDF + cue baseline at the weight the dev split chooses (needs dev and test splits; the shipped model is blended).")] = True,
     pooling: Annotated[Pooling, typer.Option("--pooling", case_sensitive=False, help="Classifier head for a new model: the [CLS] pooler, or the mean of the token vectors (the packaged encoder's own pooling). A --base model folder keeps its head.")] = Pooling("cls"),
+    teacher: Annotated[Optional[Path], typer.Option("--teacher", help="Also train towards this model folder's scores (knowledge distillation; e.g. models/default keeps what the shipped model knows while it learns your labels).")] = None,
+    distill_weight: Annotated[float, typer.Option("--distill-weight", help="With --teacher: share of each training target taken from the teacher's scores.")] = 0.5,
 ) -> None:
     """Fine-tune the classifier on labelled data and write a complete model folder."""
     from rich.console import Console
@@ -108,7 +127,7 @@ def train(
         on_step, progress = _rich_progress()
         with progress:
             metrics = train_from_files(data, out, base, epochs, seed, with_default_corpus, on_step, soft_labels, label_offsets, soup,
-                                       freeze_word_embeddings, pooling.value, lexical_blend)
+                                       freeze_word_embeddings, pooling.value, lexical_blend, teacher, distill_weight)
     console = Console()
     test = metrics.get("test")
     if test:
