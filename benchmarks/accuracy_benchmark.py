@@ -28,7 +28,7 @@ def main() -> None:
     from training.baseline import BASELINE_FILE, Baseline
     from training.data import corpus_records
     from training.evaluate import metrics_from_probs, score_with_reply_only
-    from training.metrics import bootstrap_macro_f1_interval
+    from training.metrics import bootstrap_macro_f1_interval, shown_against_target
 
     records = [r for r in corpus_records() if r["split"] == args.split]
     classifier = ReplyClassifier.load(args.model)
@@ -48,22 +48,17 @@ def main() -> None:
     elif (args.model / BASELINE_FILE).is_file():
         base = metrics_from_probs(records, Baseline.load(args.model).predict_proba([r["reply"] for r in records]))
 
-    def shown(value: float, target: float) -> str:
-        """Three decimals, or four where three would round a miss (or a pass) onto the target."""
-        text = f"{value:.3f}"
-        return f"{value:.4f}" if float(text) == target and value != target else text
-
     def row(name, value, target="", ok=None):
         mark = "" if ok is None else ("ok" if ok else "MISSED")
         print(f"{name:<38} {value:>10} {target:>10} {mark:>7}")
 
     print(f"model {args.model}  split {args.split}  n={model['n']}")
     print(f"{'measure':<38} {'value':>10} {'target':>10} {'':>7}")
-    row("macro-F1", shown(model['macro_f1'], TARGETS["macro_f1"]), ">= 0.85", model["macro_f1"] >= TARGETS["macro_f1"])
+    row("macro-F1", shown_against_target(model['macro_f1'], TARGETS["macro_f1"]), ">= 0.85", model["macro_f1"] >= TARGETS["macro_f1"])
     for label, v in model["per_label"].items():
-        row(f"  F1 {label}", shown(v['f1'], TARGETS["label_f1"]), ">= 0.75", v["f1"] >= TARGETS["label_f1"])
+        row(f"  F1 {label}", shown_against_target(v['f1'], TARGETS["label_f1"]), ">= 0.75", v["f1"] >= TARGETS["label_f1"])
     hard = model.get("hard", {}).get("macro_f1", float("nan"))
-    row(f"hard items macro-F1 (n={model.get('hard', {}).get('n', 0)})", shown(hard, TARGETS["hard_macro_f1"]), ">= 0.75", hard >= TARGETS["hard_macro_f1"])
+    row(f"hard items macro-F1 (n={model.get('hard', {}).get('n', 0)})", shown_against_target(hard, TARGETS["hard_macro_f1"]), ">= 0.75", hard >= TARGETS["hard_macro_f1"])
     row("  95% bootstrap interval, all / hard", f"{ci_all[0]:.3f}-{ci_all[1]:.3f} / {ci_hard[0]:.3f}-{ci_hard[1]:.3f}")
     row("expected calibration error", f"{model['ece']:.3f}", "<= 0.05", model["ece"] <= TARGETS["ece"])
     row("macro-F1, reply only (no disclosure)", f"{reply_only['macro_f1']:.3f}")

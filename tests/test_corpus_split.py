@@ -49,6 +49,22 @@ def test_no_reply_in_two_splits_in_real_corpus():
     assert all(r["origin"] != "mapped" for r in test)
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [(["--teacher", "no-such-folder"], "--teacher: model folder no-such-folder does not exist"),
+     (["--teacher", "models/default", "--distill-weight", "1.5"], "--distill-weight must be in (0, 1], got 1.5")],
+)
+def test_train_cli_rejects_a_bad_teacher_before_reading_data(args, expected, capsys, monkeypatch):
+    import training.data
+    from training.train import main
+
+    monkeypatch.setattr(training.data, "corpus_records", lambda **_: pytest.fail("read the corpus"))
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    assert expected in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("bad", ["-1", "two", "1.5"])
 def test_train_cli_rejects_a_bad_mapped_cap_before_reading_data(bad, capsys):
     from training.train import main

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from training.metrics import bootstrap_macro_f1_interval, classification_metrics, paired_bootstrap_macro_f1_delta
 
@@ -35,3 +36,13 @@ def test_paired_bootstrap_delta_sign_and_identity():
     delta, low, high = paired_bootstrap_macro_f1_delta(gold, wrong, gold, n_resamples=200)
     assert 0 < low <= delta <= high
     assert paired_bootstrap_macro_f1_delta(gold, gold, wrong, n_resamples=200)[0] == -delta
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "shown"),
+    [(0.7496, 0.75, "0.7496"), (0.75, 0.75, "0.750"), (0.7504, 0.75, "0.7504"), (0.857, 0.85, "0.857"), (0.731, 0.75, "0.731")],
+)
+def test_a_figure_is_never_rounded_onto_its_target(value, target, shown):
+    from training.metrics import shown_against_target
+
+    assert shown_against_target(value, target) == shown

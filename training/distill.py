@@ -22,13 +22,23 @@ PAIR_KEY = "teacher_probs"
 REPLY_KEY = "teacher_probs_reply"
 
 
+def check_teacher(teacher_dir: Path, weight: float) -> None:
+    """Raise ModelFolderError for a teacher folder inference cannot load, ValueError for a
+    distillation weight outside (0, 1]; both before any data is read or scored."""
+    from analyzer.model import check_model_dir
+
+    if not 0.0 < weight <= 1.0:
+        raise ValueError(f"--distill-weight must be in (0, 1], got {weight}")
+    check_model_dir(Path(teacher_dir))
+
+
 def teacher_probabilities(teacher_dir: Path, records: Sequence[dict]) -> tuple[np.ndarray, np.ndarray]:
     """The teacher's calibrated probabilities for each record's pair and for its reply alone."""
-    from analyzer.model import ReplyClassifier
+    from analyzer.model import ModelFolderError, ReplyClassifier
 
     clf = ReplyClassifier.load(teacher_dir)
     if tuple(clf.labels) != tuple(LABELS):
-        raise ValueError(f"{teacher_dir}: teacher labels {list(clf.labels)} are not {list(LABELS)}")
+        raise ModelFolderError(f"{teacher_dir}: teacher labels {list(clf.labels)} are not {list(LABELS)}")
     pairs = [(r.get("disclosure") or None, r["reply"]) for r in records]
     pair_probs = clf.transformer_proba(pairs, batch_size=256)
     reply_probs = pair_probs.copy()

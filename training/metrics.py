@@ -10,6 +10,13 @@ import numpy as np
 from analyzer.labels import LABELS
 
 
+def shown_against_target(value: float, target: float) -> str:
+    """``value`` with three decimals, or four where three would round it onto ``target``
+    (so a miss such as 0.7496 against 0.75 is never printed as the target itself)."""
+    text = f"{value:.3f}"
+    return f"{value:.4f}" if float(text) == target and value != target else text
+
+
 def classification_metrics(gold: Sequence[int], pred: Sequence[int]) -> dict:
     """``{"n", "accuracy", "macro_f1", "per_label", "confusion"}`` (rows gold, columns predicted)."""
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support

@@ -282,6 +282,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-lexical-blend", action="store_true",
                         help="ship the transformer alone, not blended with the TF-IDF + cue baseline (training.lexical_blend)")
     args = parser.parse_args(argv)
+    if args.teacher is not None:
+        from analyzer.model import ModelFolderError
+        from training.distill import check_teacher
+
+        try:
+            check_teacher(args.teacher, args.distill_weight)
+        except ModelFolderError as err:
+            parser.error(f"--teacher: {err}")
+        except ValueError as err:
+            parser.error(str(err))
 
     from training.data import LABELS, corpus_records
 
@@ -289,15 +299,12 @@ def main(argv: list[str] | None = None) -> None:
     records = corpus_records(include_public=not args.no_public, mapped_cap=cap)
     split = {s: [r for r in records if r["split"] == s] for s in ("train", "dev", "test")}
     print({s: len(v) for s, v in split.items()})
+    from training.distill import teacher_record, with_teacher_targets
+
     distill_weight = 0.0
     if args.teacher is not None:
-        from training.distill import with_teacher_targets
-
-        if not 0.0 < args.distill_weight <= 1.0:
-            parser.error("--distill-weight must be in (0, 1]")
         split["train"] = with_teacher_targets(args.teacher, split["train"])
         distill_weight = args.distill_weight
-    from training.distill import teacher_record
 
     config = TrainConfig(
         epochs=args.epochs, seed=args.seed, order_seed=args.order_seed, soup=max(1, args.soup), freeze_word_embeddings=args.freeze_word_embeddings, mapped_weight=args.mapped_weight,

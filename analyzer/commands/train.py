@@ -74,18 +74,18 @@ def train_from_files(
         raise UserError("no training records after splitting; add more data or mark records with \"split\": \"train\"")
     if base is not None:
         check_base(base)
-    if teacher is not None:
-        from analyzer.model import ModelFolderError, check_model_dir
-        from training.distill import with_teacher_targets
+    from training.distill import check_teacher, teacher_record, with_teacher_targets
 
-        if not 0.0 < distill_weight <= 1.0:
-            raise UserError(f"--distill-weight must be in (0, 1], got {distill_weight}")
+    if teacher is not None:
+        from analyzer.model import ModelFolderError
+
         try:
-            check_model_dir(teacher)
+            check_teacher(teacher, distill_weight)
         except ModelFolderError as err:
             raise UserError(f"--teacher: {err}") from None
+        except ValueError as err:
+            raise UserError(str(err)) from None
         splits["train"] = with_teacher_targets(teacher, splits["train"])
-    from training.distill import teacher_record
 
     config = TrainConfig(epochs=epochs, seed=seed, soft_labels=soft_labels, soup=soup,
                          freeze_word_embeddings=freeze_word_embeddings, pooling=pooling,
