@@ -97,3 +97,51 @@ def test_shipped_model_as_teacher_scores_pairs_and_replies_alone():
     clf = ReplyClassifier.load(DEFAULT_MODEL_DIR)
     np.testing.assert_allclose(pair, clf.transformer_proba([(r["disclosure"], r["reply"]) for r in records]), atol=1e-6)
     np.testing.assert_allclose(reply, clf.transformer_proba([(None, r["reply"]) for r in records]), atol=1e-6)
+
+
+def test_several_teachers_give_the_mean_of_their_scores(monkeypatch):
+    import training.distill as distill
+
+    records = _records()
+    n = len(records)
+    scores = {
+        "a": (np.tile([0.7, 0.1, 0.1, 0.1], (n, 1)), np.tile([0.4, 0.2, 0.2, 0.2], (n, 1))),
+        "b": (np.tile([0.1, 0.7, 0.1, 0.1], (n, 1)), np.tile([0.2, 0.2, 0.2, 0.4], (n, 1))),
+    }
+    monkeypatch.setattr(distill, "_one_teacher_probabilities", lambda d, _: scores[d.name])
+    pair, reply = distill.teacher_probabilities(["a", "b"], records)
+    np.testing.assert_allclose(pair[0], [0.4, 0.4, 0.1, 0.1])
+    np.testing.assert_allclose(reply[0], [0.3, 0.2, 0.2, 0.3])
+    np.testing.assert_allclose(distill.teacher_probabilities("a", records)[0], scores["a"][0])
+
+
+def test_teacher_record_names_one_teacher_or_lists_several(tmp_path):
+    from training.distill import teacher_record
+
+    for name, content in (("a", b"one"), ("b", b"two")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "model.onnx").write_bytes(content)
+    one = teacher_record(tmp_path / "a")
+    assert one["teacher"] == str(tmp_path / "a") and len(one["teacher_model_sha256"]) == 64
+    both = teacher_record([tmp_path / "a", tmp_path / "b"])
+    assert both["teacher"] == [str(tmp_path / "a"), str(tmp_path / "b")]
+    assert both["teacher_model_sha256"][0] == one["teacher_model_sha256"] != both["teacher_model_sha256"][1]
+
+
+def test_check_teacher_needs_a_folder_and_a_weight_in_range():
+    from training.distill import check_teacher
+
+    with pytest.raises(ValueError, match="at least one teacher"):
+        check_teacher([], 0.5)
+    with pytest.raises(ValueError, match=r"\(0, 1\]"):
+        check_teacher([], 0.0)
+
+
+def test_model_card_names_an_ensemble_teacher():
+    from training.model_folder import _distillation_text
+
+    one = _distillation_text({"distill_weight": 0.5, "extra": {"teacher": "t1", "teacher_model_sha256": "ab" * 32}})
+    assert "a teacher model (`t1`, model.onnx SHA-256 abababababab...)" in one and "50% the label" in one
+    two = _distillation_text({"distill_weight": 0.5, "extra": {"teacher": ["t1", "t2"], "teacher_model_sha256": ["ab" * 32, "cd" * 32]}})
+    assert "the mean of 2 models (`t1`, model.onnx SHA-256 abababababab...; `t2`, model.onnx SHA-256 cdcdcdcdcdcd...)" in two
+    assert _distillation_text({"distill_weight": 0.0}) == ""

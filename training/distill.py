@@ -5,8 +5,10 @@ twice, with its disclosure and as a reply alone, and the student is trained towa
 ``(1 - w) * label + w * teacher`` (Hinton et al. 2015; with a teacher of the same size
 this is a "born-again" network, Furlanello et al. 2018). The teacher's probabilities are
 its calibrated transformer scores (the lexical blend is left out: on its own training data
-that model is overconfident). The targets travel on the records, under ``teacher_probs``
-and ``teacher_probs_reply``, so every training path (soups included) sees them.
+that model is overconfident). Several teacher folders make one teacher: the mean of their
+probabilities (distilling an ensemble into one model, as in Hinton et al.). The targets
+travel on the records, under ``teacher_probs`` and ``teacher_probs_reply``, so every
+training path (soups included) sees them.
 """
 
 from __future__ import annotations
@@ -19,21 +21,39 @@ import numpy as np
 from analyzer.labels import LABELS
 
 PAIR_KEY = "teacher_probs"
+Teachers = Path | Sequence[Path]
 REPLY_KEY = "teacher_probs_reply"
 
 
-def check_teacher(teacher_dir: Path, weight: float) -> None:
+def teacher_dirs(teachers: Teachers) -> list[Path]:
+    """One teacher folder or several, as a list of paths."""
+    return [Path(teachers)] if isinstance(teachers, (str, Path)) else [Path(t) for t in teachers]
+
+
+def check_teacher(teachers: Teachers, weight: float) -> None:
     """Raise ModelFolderError for a teacher folder inference cannot load, ValueError for a
-    distillation weight outside (0, 1]; both before any data is read or scored."""
+    distillation weight outside (0, 1] or no folder at all; before any data is read or scored."""
     from analyzer.model import check_model_dir
 
     if not 0.0 < weight <= 1.0:
         raise ValueError(f"--distill-weight must be in (0, 1], got {weight}")
-    check_model_dir(Path(teacher_dir))
+    dirs = teacher_dirs(teachers)
+    if not dirs:
+        raise ValueError("distillation needs at least one teacher folder")
+    for teacher_dir in dirs:
+        check_model_dir(teacher_dir)
 
 
-def teacher_probabilities(teacher_dir: Path, records: Sequence[dict]) -> tuple[np.ndarray, np.ndarray]:
-    """The teacher's calibrated probabilities for each record's pair and for its reply alone."""
+def teacher_probabilities(teachers: Teachers, records: Sequence[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """The teacher's calibrated probabilities for each record's pair and for its reply alone
+    (with several teacher folders, the mean of theirs)."""
+    scores = [_one_teacher_probabilities(d, records) for d in teacher_dirs(teachers)]
+    pair = np.mean([p for p, _ in scores], axis=0)
+    reply = np.mean([r for _, r in scores], axis=0)
+    return pair, reply
+
+
+def _one_teacher_probabilities(teacher_dir: Path, records: Sequence[dict]) -> tuple[np.ndarray, np.ndarray]:
     from analyzer.model import ModelFolderError, ReplyClassifier
 
     clf = ReplyClassifier.load(teacher_dir)
@@ -48,21 +68,25 @@ def teacher_probabilities(teacher_dir: Path, records: Sequence[dict]) -> tuple[n
     return pair_probs, reply_probs
 
 
-def with_teacher_targets(teacher_dir: Path, records: Sequence[dict]) -> list[dict]:
+def with_teacher_targets(teachers: Teachers, records: Sequence[dict]) -> list[dict]:
     """Copies of ``records`` carrying the teacher's probabilities (see the module docstring)."""
-    pair_probs, reply_probs = teacher_probabilities(teacher_dir, records)
+    pair_probs, reply_probs = teacher_probabilities(teachers, records)
     return [
         {**r, PAIR_KEY: pair_probs[i].tolist(), REPLY_KEY: reply_probs[i].tolist()}
         for i, r in enumerate(records)
     ]
 
 
-def teacher_record(teacher_dir: Path) -> dict:
-    """What config.json records about a teacher: its path and its model file's SHA-256."""
+def teacher_record(teachers: Teachers) -> dict:
+    """What config.json records about the teacher: its path and its model file's SHA-256
+    (lists of both for several teacher folders)."""
     import hashlib
 
-    digest = hashlib.sha256((Path(teacher_dir) / "model.onnx").read_bytes()).hexdigest()
-    return {"teacher": str(teacher_dir), "teacher_model_sha256": digest}
+    dirs = teacher_dirs(teachers)
+    digests = [hashlib.sha256((d / "model.onnx").read_bytes()).hexdigest() for d in dirs]
+    if len(dirs) == 1:
+        return {"teacher": str(dirs[0]), "teacher_model_sha256": digests[0]}
+    return {"teacher": [str(d) for d in dirs], "teacher_model_sha256": digests}
 
 
 def teacher_arrays(records: Sequence[dict]) -> tuple[np.ndarray, np.ndarray] | None:

@@ -139,11 +139,16 @@ def _distillation_text(train_config: dict) -> str:
     if weight <= 0:
         return ""
     extra = train_config.get("extra") or {}
-    teacher = extra.get("teacher", "a teacher model")
-    sha = extra.get("teacher_model_sha256")
-    ident = f"`{teacher}`" + (f", model.onnx SHA-256 {sha[:12]}..." if sha else "")
+    teachers = extra.get("teacher", "a teacher model")
+    shas = extra.get("teacher_model_sha256")
+    if isinstance(teachers, str):
+        teachers, shas = [teachers], [shas]
+    shas = shas if isinstance(shas, list) and len(shas) == len(teachers) else [None] * len(teachers)
+    idents = "; ".join(f"`{t}`" + (f", model.onnx SHA-256 {sha[:12]}..." if sha else "") for t, sha in zip(teachers, shas))
+    whose = (f"a teacher model ({idents})" if len(teachers) == 1
+             else f"an ensemble teacher, the mean of {len(teachers)} models ({idents}),")
     return (f"\n  Knowledge distillation: each training target was {1 - weight:.0%} the label and {weight:.0%} "
-            f"the calibrated transformer scores of a teacher model ({ident}) for the same input.")
+            f"the calibrated transformer scores of {whose} for the same input.")
 
 
 def render_model_card(config: dict, metrics: dict) -> str:

@@ -272,9 +272,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="train towards the annotators' vote shares where records have votes")
     parser.add_argument("--average-tail", type=float, default=TrainConfig.average_tail,
                         help="share of training at the end whose weight snapshots are averaged (0: off)")
-    parser.add_argument("--teacher", type=Path, default=None,
+    parser.add_argument("--teacher", type=Path, action="append", default=None,
                         help="model folder whose probabilities the student is also trained towards "
-                             "(knowledge distillation, training.distill; e.g. the shipped models/default)")
+                             "(knowledge distillation, training.distill; e.g. the shipped models/default); "
+                             "repeat it to distil the mean of several models")
     parser.add_argument("--distill-weight", type=float, default=0.5,
                         help="with --teacher: share of each target taken from the teacher (default 0.5)")
     parser.add_argument("--label-offsets", action="store_true",

@@ -55,7 +55,7 @@ def train_from_files(
     freeze_word_embeddings: bool = False,
     pooling: str = "cls",
     lexical_blend: bool = True,
-    teacher: Path | None = None,
+    teacher: Path | list[Path] | None = None,
     distill_weight: float = 0.5,
 ) -> dict:
     """Validate the files, build splits, fine-tune, write ``out``; return the metrics dict."""
@@ -76,6 +76,8 @@ def train_from_files(
         check_base(base)
     from training.distill import check_teacher, teacher_record, with_teacher_targets
 
+    if not teacher:
+        teacher = None
     if teacher is not None:
         from analyzer.model import ModelFolderError
 
@@ -110,7 +112,7 @@ def train(
     freeze_word_embeddings: Annotated[bool, typer.Option("--freeze-word-embeddings", help="Keep the pretrained word-embedding matrix fixed (about 14% faster steps; the shipped model was trained this way).")] = False,
     lexical_blend: Annotated[bool, typer.Option("--lexical-blend/--no-lexical-blend", help="Blend the transformer with the TF-IDF + cue baseline at the weight the dev split chooses (needs dev and test splits; the shipped model is blended).")] = True,
     pooling: Annotated[Pooling, typer.Option("--pooling", case_sensitive=False, help="Classifier head for a new model: the [CLS] pooler, or the mean of the token vectors (the packaged encoder's own pooling). A --base model folder keeps its head.")] = Pooling("cls"),
-    teacher: Annotated[Optional[Path], typer.Option("--teacher", help="Also train towards this model folder's scores (knowledge distillation; e.g. models/default keeps what the shipped model knows while it learns your labels).")] = None,
+    teacher: Annotated[Optional[list[Path]], typer.Option("--teacher", help="Also train towards this model folder's scores (knowledge distillation; e.g. models/default keeps what the shipped model knows while it learns your labels). Repeat it to train towards the mean of several models' scores.")] = None,
     distill_weight: Annotated[float, typer.Option("--distill-weight", help="With --teacher: share of each training target taken from the teacher's scores.")] = 0.5,
 ) -> None:
     """Fine-tune the classifier on labelled data and write a complete model folder."""
