@@ -69,15 +69,17 @@ def test_tiny_train_then_evaluate(tmp_path):
     out = tmp_path / "model"
     res = runner.invoke(app, ["train", "--data", str(train), "--data", str(test), "--out", str(out), "--epochs", "20",
                               "--seed", "3", "--soft-labels", "--label-offsets", "--pooling", "mean",
-                              "--teacher", str(DEFAULT_MODEL_DIR), "--distill-weight", "0.3"])
+                              "--teacher", str(DEFAULT_MODEL_DIR), "--teacher", str(DEFAULT_MODEL_DIR),
+                              "--distill-weight", "0.3", "--patience", "0"])
     assert res.exit_code == 0, res.output
     assert (out / "model.onnx").is_file() and (out / "baseline.skops").is_file()
     config = json.loads((out / "config.json").read_text())
     assert config["train_config"]["soft_labels"] is True
     assert config["train_config"]["pooling"] == "mean"
     assert config["train_config"]["distill_weight"] == 0.3
-    assert config["train_config"]["extra"]["teacher"] == str(DEFAULT_MODEL_DIR)
-    assert len(config["train_config"]["extra"]["teacher_model_sha256"]) == 64
+    assert config["train_config"]["extra"]["teacher"] == [str(DEFAULT_MODEL_DIR)] * 2  # an ensemble teacher
+    assert [len(sha) for sha in config["train_config"]["extra"]["teacher_model_sha256"]] == [64, 64]
+    assert config["train_config"]["patience"] == 0
     # No dev split: calibration is not fitted on training data (that would learn overconfidence).
     assert config["temperature"] == 1.0 and config["logit_bias"] == [0.0] * 4
     res = runner.invoke(app, ["evaluate", "--data", str(test), "--model", str(out), "--json"])

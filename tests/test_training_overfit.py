@@ -155,3 +155,18 @@ def test_soup_of_a_folder_with_itself_predicts_like_the_folder(overfit, tmp_path
     assert (souped == original).all()
     assert metrics["test"]["n"] == len(EXAMPLES)
     assert json.loads((tmp_path / "soup" / "config.json").read_text())["train_config"]["soup_of"] == [str(out)] * 2
+
+
+@pytest.mark.parametrize(("patience", "stops_early"), [(1, True), (0, False)])
+def test_patience_stops_on_a_flat_dev_score_and_zero_trains_to_the_end(patience, stops_early):
+    from training.finetune import finetune
+
+    records = [{"disclosure": d, "reply": r, "label": l} for d, r, l in EXAMPLES]
+    # A learning rate of 0 keeps dev macro-F1 flat, so every evaluation after the first is "no better".
+    config = TrainConfig(epochs=6, batch_size=8, learning_rate=0.0, disclosure_dropout=0.0, eval_every=1,
+                         warmup_ratio=0.0, patience=patience)
+    events = []
+    result = finetune(records, records, config, on_step=events.append)
+    total = events[0]["total"]
+    assert total >= 4
+    assert (result.steps == 2) == stops_early and (result.steps == total) != stops_early

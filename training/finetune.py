@@ -45,6 +45,7 @@ class TrainConfig:
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
     eval_every: int = 250
+    # Stop after this many dev evaluations without a better macro-F1; 0: train to the end.
     patience: int = 4
     class_weighting: str = "sqrt-inverse"
     # Batch pairs of similar length (within shuffled windows of 50 batches) to cut padding.
@@ -344,7 +345,7 @@ def finetune(
                     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
                 else:
                     bad_evals += 1
-                    if bad_evals >= config.patience:
+                    if config.patience and bad_evals >= config.patience:
                         stop = True
             if on_step:
                 on_step(event)

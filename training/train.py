@@ -265,6 +265,9 @@ def main(argv: list[str] | None = None) -> None:
                         default=SHIPPED_FREEZE_WORD_EMBEDDINGS,
                         help="keep the pretrained word-embedding matrix fixed (faster steps; default: on)")
     parser.add_argument("--learning-rate", type=float, default=TrainConfig.learning_rate)
+    parser.add_argument("--patience", type=_count, default=TrainConfig.patience,
+                        help="stop after this many dev evaluations (every 250 steps) without a better "
+                             f"macro-F1; 0: train to the end (default {TrainConfig.patience})")
     parser.add_argument("--pooling", choices=POOLINGS, default=SHIPPED_POOLING,
                         help="classifier head: the [CLS] pooler or the mean of the token vectors "
                              f"(default: {SHIPPED_POOLING})")
@@ -310,6 +313,7 @@ def main(argv: list[str] | None = None) -> None:
     config = TrainConfig(
         epochs=args.epochs, seed=args.seed, order_seed=args.order_seed, soup=max(1, args.soup), freeze_word_embeddings=args.freeze_word_embeddings, mapped_weight=args.mapped_weight,
         soft_labels=args.soft_labels, average_tail=args.average_tail, learning_rate=args.learning_rate,
+        patience=args.patience,
         pooling=args.pooling, distill_weight=distill_weight,
         extra=teacher_record(args.teacher) if args.teacher is not None else {},
     )

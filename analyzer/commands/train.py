@@ -57,6 +57,7 @@ def train_from_files(
     lexical_blend: bool = True,
     teacher: Path | list[Path] | None = None,
     distill_weight: float = 0.5,
+    patience: int | None = None,
 ) -> dict:
     """Validate the files, build splits, fine-tune, write ``out``; return the metrics dict."""
     from training.finetune import TrainConfig
@@ -92,6 +93,7 @@ def train_from_files(
     config = TrainConfig(epochs=epochs, seed=seed, soft_labels=soft_labels, soup=soup,
                          freeze_word_embeddings=freeze_word_embeddings, pooling=pooling,
                          distill_weight=distill_weight if teacher is not None else 0.0,
+                         **({} if patience is None else {"patience": patience}),
                          extra=teacher_record(teacher) if teacher is not None else {})
     return train_model(
         splits["train"], splits["dev"], splits["test"], out, config, base=base, on_step=on_step, label_offsets=label_offsets,
@@ -114,6 +116,7 @@ def train(
     pooling: Annotated[Pooling, typer.Option("--pooling", case_sensitive=False, help="Classifier head for a new model: the [CLS] pooler, or the mean of the token vectors (the packaged encoder's own pooling). A --base model folder keeps its head.")] = Pooling("cls"),
     teacher: Annotated[Optional[list[Path]], typer.Option("--teacher", help="Also train towards this model folder's scores (knowledge distillation; e.g. models/default keeps what the shipped model knows while it learns your labels). Repeat it to train towards the mean of several models' scores.")] = None,
     distill_weight: Annotated[float, typer.Option("--distill-weight", help="With --teacher: share of each training target taken from the teacher's scores.")] = 0.5,
+    patience: Annotated[int, typer.Option("--patience", min=0, help="Stop after this many dev evaluations (every 250 steps) without a better macro-F1; 0 trains to the end.")] = 4,
 ) -> None:
     """Fine-tune the classifier on labelled data and write a complete model folder."""
     from rich.console import Console
@@ -129,7 +132,8 @@ def train(
         on_step, progress = _rich_progress()
         with progress:
             metrics = train_from_files(data, out, base, epochs, seed, with_default_corpus, on_step, soft_labels, label_offsets, soup,
-                                       freeze_word_embeddings, pooling.value, lexical_blend, teacher, distill_weight)
+                                       freeze_word_embeddings, pooling.value, lexical_blend, teacher, distill_weight,
+                                       patience)
     console = Console()
     test = metrics.get("test")
     if test:
