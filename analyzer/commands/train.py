@@ -114,7 +114,7 @@ def train(
     freeze_word_embeddings: Annotated[bool, typer.Option("--freeze-word-embeddings", help="Keep the pretrained word-embedding matrix fixed (about 14% faster steps; the shipped model was trained this way).")] = False,
     lexical_blend: Annotated[bool, typer.Option("--lexical-blend/--no-lexical-blend", help="Blend the transformer with the TF-IDF + cue baseline at the weight the dev split chooses (needs dev and test splits; the shipped model is blended).")] = True,
     pooling: Annotated[Pooling, typer.Option("--pooling", case_sensitive=False, help="Classifier head for a new model: the [CLS] pooler, or the mean of the token vectors (the packaged encoder's own pooling). A --base model folder keeps its head.")] = Pooling("cls"),
-    teacher: Annotated[Optional[list[Path]], typer.Option("--teacher", help="Also train towards this model folder's scores (knowledge distillation; e.g. models/default keeps what the shipped model knows while it learns your labels). Repeat it to train towards the mean of several models' scores.")] = None,
+    teacher: Annotated[Optional[list[Path]], typer.Option("--teacher", metavar="DIR", help="Also train towards this model folder's scores (knowledge distillation; e.g. models/default keeps what the shipped model knows while it learns your labels). Repeat it to train towards the mean of several models' scores.")] = None,
     distill_weight: Annotated[float, typer.Option("--distill-weight", help="With --teacher: share of each training target taken from the teacher's scores.")] = 0.5,
     patience: Annotated[int, typer.Option("--patience", min=0, help="Stop after this many dev evaluations (every 250 steps) without a better macro-F1; 0 trains to the end.")] = 4,
 ) -> None:
