@@ -21,8 +21,9 @@ import numpy as np
 from analyzer.labels import LABELS
 
 PAIR_KEY = "teacher_probs"
-Teachers = Path | Sequence[Path]
 REPLY_KEY = "teacher_probs_reply"
+# One teacher model folder, or several whose scores are averaged.
+Teachers = Path | Sequence[Path]
 
 
 def teacher_dirs(teachers: Teachers) -> list[Path]:

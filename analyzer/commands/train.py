@@ -57,7 +57,7 @@ def train_from_files(
     lexical_blend: bool = True,
     teacher: Path | list[Path] | None = None,
     distill_weight: float = 0.5,
-    patience: int | None = None,
+    patience: int = 4,
 ) -> dict:
     """Validate the files, build splits, fine-tune, write ``out``; return the metrics dict."""
     from training.finetune import TrainConfig
@@ -77,8 +77,7 @@ def train_from_files(
         check_base(base)
     from training.distill import check_teacher, teacher_record, with_teacher_targets
 
-    if not teacher:
-        teacher = None
+    teacher = teacher or None  # an empty list of teachers means no distillation
     if teacher is not None:
         from analyzer.model import ModelFolderError
 
@@ -93,7 +92,7 @@ def train_from_files(
     config = TrainConfig(epochs=epochs, seed=seed, soft_labels=soft_labels, soup=soup,
                          freeze_word_embeddings=freeze_word_embeddings, pooling=pooling,
                          distill_weight=distill_weight if teacher is not None else 0.0,
-                         **({} if patience is None else {"patience": patience}),
+                         patience=patience,
                          extra=teacher_record(teacher) if teacher is not None else {})
     return train_model(
         splits["train"], splits["dev"], splits["test"], out, config, base=base, on_step=on_step, label_offsets=label_offsets,
