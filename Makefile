@@ -32,12 +32,12 @@ benchmarks: $(STAMP)
 # The shipped model is distilled from the model shipped before it (training.distill; several
 # commits here would distil the mean of their models):
 # models/default as of each of $(TEACHER_COMMITS), taken from git so reruns use the same teachers.
-TEACHER_COMMITS = 7bb3719
+TEACHER_COMMITS = 61b446c
 OUT ?= models/default
 model: $(STAMP)
 	rm -rf build/teachers && mkdir -p build/teachers
 	for c in $(TEACHER_COMMITS); do mkdir -p build/teachers/$$c && git archive $$c models/default | tar -x -C build/teachers/$$c; done
-	$(PY) -m training.train --out $(OUT) --order-seed 14 $(foreach c,$(TEACHER_COMMITS),--teacher build/teachers/$(c)/models/default)
+	$(PY) -m training.train --out $(OUT) --order-seed 14 --patience 0 $(foreach c,$(TEACHER_COMMITS),--teacher build/teachers/$(c)/models/default)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
