@@ -10,10 +10,8 @@ import inspect
 
 import pytest
 
-pytest.importorskip("torch")
-
-from analyzer.commands.train import train, train_from_files  # noqa: E402
-from training.finetune import TrainConfig  # noqa: E402
+from analyzer.commands.train import train, train_from_files
+from training.finetune import TrainConfig
 
 # Not distill_weight: TrainConfig's 0.0 means "no teacher"; the CLI's 0.5 applies only with --teacher.
 SHARED = ("epochs", "seed", "patience", "pooling", "soup", "freeze_word_embeddings", "soft_labels")
