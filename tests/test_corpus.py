@@ -15,6 +15,7 @@ from analyzer.labels import LABELS
 from training.data import ANNOTATIONS_DIR, AUTHORED_DIR, SINGLE_ANNOTATED_POOLS, cohen_kappa, majority_label
 
 AUTHORED_FILES = sorted(AUTHORED_DIR.glob("*.jsonl"))
+PENDING_FILES = sorted((AUTHORED_DIR.parent / "pending").glob("*.jsonl"))
 ANNOTATION_FILES = sorted(ANNOTATIONS_DIR.glob("*.jsonl"))
 ANNOTATION_KEYS = {"source", "ref", "label", "secondary", "hard", "note"}
 STYLES = {"texting", "plain", "long", "formal"}
@@ -37,6 +38,11 @@ def read_rows(paths: list[Path]) -> list[tuple[str, dict]]:
 @pytest.fixture(scope="module")
 def authored() -> list[tuple[str, dict]]:
     return read_rows(AUTHORED_FILES)
+
+
+@pytest.fixture(scope="module")
+def pending() -> list[tuple[str, dict]]:
+    return read_rows(PENDING_FILES)
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +83,10 @@ def test_authored_near_duplicate_rate(authored):
     assert rate <= MAX_NEAR_DUPLICATE_RATE, f"near-duplicate rate {rate:.2%}; e.g. {examples}"
 
 
-def test_authored_records_are_valid(authored):
+def record_problems(rows: list[tuple[str, dict]]) -> list[str]:
+    """Schema problems of authored-style rows, one line each naming file and line."""
     problems = []
-    for where, row in authored:
+    for where, row in rows:
         if row.get("label") not in LABELS:
             problems.append(f"{where}: label {row.get('label')!r}")
         secondary = row.get("secondary")
@@ -92,6 +99,20 @@ def test_authored_records_are_valid(authored):
                 problems.append(f"{where}: empty {key}")
         if row.get("style") not in STYLES:
             problems.append(f"{where}: style {row.get('style')!r}")
+    return problems
+
+
+def test_authored_records_are_valid(authored):
+    problems = record_problems(authored)
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_pending_records_are_valid_pinned_to_train_and_unique_beside_authored(authored, pending):
+    """Pending files can move into data/authored as they are: same schema, train only, no id clash."""
+    problems = record_problems(pending)
+    problems += [f"{where}: split {row.get('split')!r}" for where, row in pending if row.get("split") != "train"]
+    counts = Counter(row.get("id") for _, row in authored + pending)
+    problems += [f"id {i!r} used {n} times" for i, n in counts.items() if n > 1 or not i]
     assert not problems, "\n".join(problems[:20])
 
 
