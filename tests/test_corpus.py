@@ -111,14 +111,18 @@ def test_pending_records_are_valid_pinned_to_train_and_unique_beside_authored(au
     """Pending files can move into data/authored as they are: same schema, train only, no id clash."""
     problems = record_problems(pending)
     problems += [f"{where}: split {row.get('split')!r}" for where, row in pending if row.get("split") != "train"]
-    counts = Counter(row.get("id") for _, row in authored + pending)
-    problems += [f"id {i!r} used {n} times" for i, n in counts.items() if n > 1 or not i]
+    problems += [f"id {i!r} missing or used more than once" for i in clashing_ids(authored + pending)]
     assert not problems, "\n".join(problems[:20])
 
 
+def clashing_ids(rows: list[tuple[str, dict]]) -> list:
+    """Ids that are missing (empty) or used by more than one row."""
+    counts = Counter(row.get("id") for _, row in rows)
+    return [i for i, n in counts.items() if n > 1 or not i]
+
+
 def test_authored_ids_are_unique(authored):
-    counts = Counter(row.get("id") for _, row in authored)
-    assert not [i for i, n in counts.items() if n > 1 or not i]
+    assert not clashing_ids(authored)
 
 
 def test_authored_counts(authored):
