@@ -60,3 +60,31 @@ def test_souping_folders_rejects_a_folder_without_weights(tmp_path):
     (tmp_path / "a").mkdir()
     with pytest.raises(ValueError, match="weights.json"):
         soup_folders([tmp_path / "a"], tmp_path / "out", [], [])
+
+
+def _folder_with(path, baseline: bool, npz: bytes | None):
+    path.mkdir()
+    if baseline:
+        (path / "baseline.skops").write_bytes(b"archive of " + path.name.encode())  # bytes differ per fit
+    if npz is not None:
+        (path / "lexical.npz").write_bytes(npz)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("second", "shared"),
+    [
+        ({"baseline": True, "npz": b"same weights"}, True),
+        ({"baseline": True, "npz": b"other weights"}, False),  # fitted to another corpus
+        ({"baseline": False, "npz": b"same weights"}, False),
+        ({"baseline": True, "npz": None}, False),  # no blend export to compare
+    ],
+)
+def test_soup_keeps_the_baseline_only_when_every_folder_has_the_same_one(tmp_path, second, shared):
+    from training.soup import shared_baseline
+
+    first = _folder_with(tmp_path / "a", True, b"same weights")
+    other = _folder_with(tmp_path / "b", **second)
+    expected = first / "baseline.skops" if shared else None
+    assert shared_baseline([first, other], "baseline.skops") == expected
+    assert shared_baseline([first], "baseline.skops") == first / "baseline.skops"

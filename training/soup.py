@@ -10,6 +10,7 @@ lower on dev than without it, so the result never scores below the best single r
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -99,13 +100,32 @@ def finetune_soup(
     return TrainResult(model, tokenizer, history, best, offset, time.time() - started)
 
 
+def shared_baseline(folders: Sequence[Path], name: str) -> Path | None:
+    """The first folder's baseline when every folder has one and the same blend export of it, else None.
+
+    The lexical weights (``lexical.npz``, exported from the baseline) are compared, not the
+    skops archives, whose bytes differ between identical fits.
+    """
+    from analyzer.lexical import LEXICAL_NPZ
+
+    if not all((f / name).is_file() for f in folders):
+        return None
+    exported = [f / LEXICAL_NPZ for f in folders]
+    if not all(p.is_file() for p in exported) or len({p.read_bytes() for p in exported}) > 1:
+        return None
+    return folders[0] / name
+
+
 def soup_folders(folders: Sequence[Path], out: Path, dev: Sequence[dict], test: Sequence[dict]) -> dict:
     """Average the weights of exported model folders (same base encoder) into a new folder ``out``.
 
     The weights come back from each folder's int8 ONNX file (``weights.json``), so the soup
-    carries their quantisation error once more. The result is calibrated on ``dev`` and
-    scored on ``test`` like a trained folder; returns its metrics.
+    carries their quantisation error once more. When every folder holds the same TF-IDF
+    baseline (runs on one corpus), the soup keeps it, and its blend weight is chosen on
+    ``dev`` again. The result is calibrated on ``dev`` and scored on ``test`` like a
+    trained folder; returns its metrics.
     """
+    from training.baseline import BASELINE_FILE
     from training.finetune import load_base
     from training.model_folder import save_model_folder
     from training.onnx_weights import has_weight_map, state_dict_from_onnx
@@ -127,6 +147,9 @@ def soup_folders(folders: Sequence[Path], out: Path, dev: Sequence[dict], test: 
         base_model=first.get("base_model", "unknown"), train_config={"soup_of": [str(f) for f in folders], "pooling": poolings.pop()},
         data_summary=first.get("training_data", {}), metrics={},
     )
+    baseline = shared_baseline(folders, BASELINE_FILE)
+    if baseline is not None:
+        shutil.copyfile(baseline, out / BASELINE_FILE)
     metrics = update_metrics(out, calibrate_folder(out, dev, fit=bool(dev)))
     return record_test_metrics(out, test) if test else metrics
 
