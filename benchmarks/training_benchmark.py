@@ -3,6 +3,7 @@
     python benchmarks/training_benchmark.py            # recorded figures + 40 timed steps now
     python benchmarks/training_benchmark.py --steps 0  # recorded figures only
     python benchmarks/training_benchmark.py --compare-grouping  # length-grouped vs random batches
+    python benchmarks/training_benchmark.py --compare-bf16      # float32 vs bfloat16 autocast steps
 
 The full fine-tune is `make model` (python -m training.train --out models/default); its
 wall time is written to models/default/metrics.json as train_seconds. Target: <= 30 min
@@ -20,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def measure_steps(steps: int, group_by_length: bool = True) -> float:
+def measure_steps(steps: int, group_by_length: bool = True, bf16: bool = False) -> float:
     """Seconds per optimisation step (batch 16, dynamic padding) on a seeded sample of train pairs."""
     import random
 
@@ -29,7 +30,7 @@ def measure_steps(steps: int, group_by_length: bool = True) -> float:
 
     train = [r for r in corpus_records() if r["split"] == "train"]
     records = random.Random(0).sample(train, min(len(train), steps * 16))
-    config = TrainConfig(epochs=1.0, eval_every=10**9, group_by_length=group_by_length)
+    config = TrainConfig(epochs=1.0, eval_every=10**9, group_by_length=group_by_length, bf16=bf16)
     started = time.perf_counter()
     finetune(records, [], config)
     return (time.perf_counter() - started) / max(1, len(records) // 16)
@@ -40,6 +41,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=REPO / "models" / "default")
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--compare-grouping", action="store_true", help="also time batches not grouped by length")
+    parser.add_argument("--compare-bf16", action="store_true", help="also time steps under bfloat16 autocast (--bf16)")
     args = parser.parse_args()
     metrics = json.loads((args.model / "metrics.json").read_text())
     config = json.loads((args.model / "config.json").read_text())
@@ -54,6 +56,12 @@ def main() -> None:
         if args.compare_grouping:
             ungrouped = measure_steps(args.steps, group_by_length=False)
             rows.append(("  same, batches not grouped by length", f"{ungrouped:.2f} s", f"{ungrouped / per_step:.2f}x slower"))
+        if args.compare_bf16:
+            from training.finetune import cpu_has_native_bf16
+
+            bf16 = measure_steps(args.steps, bf16=True)
+            native = "native bf16" if cpu_has_native_bf16() else "no native bf16"
+            rows.append((f"  same, bfloat16 autocast ({native})", f"{bf16:.2f} s", f"{per_step / bf16:.2f}x faster"))
         rows.append(("  => full run estimate at this speed", f"{per_step * metrics['steps'] / 60:.1f} min", "<= 30 min"))
     rows.append(("load average (1 min)", f"{os.getloadavg()[0]:.2f}", "2 cores"))
     width = max(len(r[0]) for r in rows)

