@@ -63,6 +63,8 @@ def main() -> None:
             native = "native bf16" if cpu_has_native_bf16() else "no native bf16"
             rows.append((f"  same, bfloat16 autocast ({native})", f"{bf16:.2f} s", f"{per_step / bf16:.2f}x faster"))
         rows.append(("  => full run estimate at this speed", f"{per_step * metrics['steps'] / 60:.1f} min", "<= 30 min"))
+        if args.compare_bf16:
+            rows.append(("  => same, bfloat16 autocast", f"{bf16 * metrics['steps'] / 60:.1f} min", "<= 30 min"))
     rows.append(("load average (1 min)", f"{os.getloadavg()[0]:.2f}", "2 cores"))
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>18}  target")
