@@ -25,6 +25,13 @@ def test_native_bf16_is_read_from_the_flags_lines_only(cpuinfo, native):
     assert cpu_has_native_bf16(cpuinfo) is native
 
 
+def test_the_model_card_says_when_a_model_was_trained_in_bf16():
+    from training.model_folder import _precision_text
+
+    assert "bfloat16" in _precision_text({"bf16": True})
+    assert _precision_text({"bf16": False}) == _precision_text({}) == ""
+
+
 def _train(**config):
     from training.finetune import finetune, predict_logits
 

@@ -151,6 +151,14 @@ def _distillation_text(train_config: dict) -> str:
             f"the calibrated transformer scores of {whose} for the same input.")
 
 
+def _precision_text(train_config: dict) -> str:
+    """The card's sentence on bfloat16 training ("" for a float32 run)."""
+    if not train_config.get("bf16"):
+        return ""
+    return ("\n  Fine-tuned with the forward pass under bfloat16 autocast (`--bf16`); weights, gradients, "
+            "optimizer state, dev selection and this export are float32.")
+
+
 def render_model_card(config: dict, metrics: dict) -> str:
     """Fill the model card template with the config and the evaluation the folder ships with."""
     test = metrics.get("test", {})
@@ -171,6 +179,7 @@ def render_model_card(config: dict, metrics: dict) -> str:
         "baseline_macro_f1": f"{baseline.get('macro_f1', 0):.3f}" if baseline else "n/a",
         "blend": _blend_text(config),
         "distillation": _distillation_text(config.get("train_config") or {}),
+        "precision": _precision_text(config.get("train_config") or {}),
         "transformer_only": _transformer_only_text(metrics),
         "per_label_table": _metrics_table(test),
         "per_source_table": _group_table(metrics.get("test_by_source", {})),
