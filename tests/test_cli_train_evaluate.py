@@ -70,7 +70,7 @@ def test_tiny_train_then_evaluate(tmp_path):
     res = runner.invoke(app, ["train", "--data", str(train), "--data", str(test), "--out", str(out), "--epochs", "20",
                               "--seed", "3", "--soft-labels", "--label-offsets", "--pooling", "mean",
                               "--teacher", str(DEFAULT_MODEL_DIR), "--teacher", str(DEFAULT_MODEL_DIR),
-                              "--distill-weight", "0.3", "--patience", "0"])
+                              "--distill-weight", "0.3", "--patience", "0", "--bf16"])
     assert res.exit_code == 0, res.output
     assert (out / "model.onnx").is_file() and (out / "baseline.skops").is_file()
     config = json.loads((out / "config.json").read_text())
@@ -80,6 +80,7 @@ def test_tiny_train_then_evaluate(tmp_path):
     assert config["train_config"]["extra"]["teacher"] == [str(DEFAULT_MODEL_DIR)] * 2  # an ensemble teacher
     assert [len(sha) for sha in config["train_config"]["extra"]["teacher_model_sha256"]] == [64, 64]
     assert config["train_config"]["patience"] == 0
+    assert config["train_config"]["bf16"] is True
     # No dev split: calibration is not fitted on training data (that would learn overconfidence).
     assert config["temperature"] == 1.0 and config["logit_bias"] == [0.0] * 4
     res = runner.invoke(app, ["evaluate", "--data", str(test), "--model", str(out), "--json"])

@@ -14,7 +14,7 @@ from analyzer.commands.train import train, train_from_files
 from training.finetune import TrainConfig
 
 # Not distill_weight: TrainConfig's 0.0 means "no teacher"; the CLI's 0.5 applies only with --teacher.
-SHARED = ("epochs", "seed", "patience", "pooling", "soup", "freeze_word_embeddings", "soft_labels")
+SHARED = ("epochs", "seed", "patience", "pooling", "soup", "freeze_word_embeddings", "soft_labels", "bf16")
 
 
 def _default(func, name: str):
