@@ -44,13 +44,12 @@ def _train(**config):
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:bf16 training on a CPU")
-def test_bf16_training_overfits_keeps_float32_weights_and_is_not_float32_training():
+def test_bf16_training_overfits_and_keeps_float32_weights():
     import torch
 
     result, logits = _train(bf16=True)
     assert [LABELS[i] for i in logits.argmax(1)] == [l for _, _, l in EXAMPLES]
     assert {p.dtype for p in result.model.parameters()} == {torch.float32}
-
 
 
 @pytest.mark.slow

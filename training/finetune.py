@@ -90,8 +90,8 @@ class TrainConfig:
     # distillation, training.distill); the records carry the teacher's scores. 0: labels only.
     distill_weight: float = 0.0
     # Run the training forward pass under bfloat16 autocast (weights, gradients and optimizer
-    # state stay float32; dev evaluation and the export are float32). About 1.8x faster steps
-    # on CPUs with native bf16 (avx512_bf16 / AMX); much slower on CPUs without it.
+    # state stay float32; dev evaluation and the export are float32). Up to about 2x faster
+    # fine-tunes on CPUs with native bf16 (avx512_bf16 / AMX); much slower on CPUs without it.
     bf16: bool = False
     extra: dict = field(default_factory=dict)
 

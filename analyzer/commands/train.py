@@ -117,7 +117,7 @@ def train(
     teacher: Annotated[Optional[list[Path]], typer.Option("--teacher", metavar="DIR", help="Also train towards this model folder's scores (knowledge distillation; e.g. models/default keeps what the shipped model knows while it learns your labels). Repeat it to train towards the mean of several models' scores.")] = None,
     distill_weight: Annotated[float, typer.Option("--distill-weight", help="With --teacher: share of each training target taken from the teacher's scores.")] = 0.5,
     patience: Annotated[int, typer.Option("--patience", min=0, help="Stop after this many dev evaluations (every 250 steps) without a better macro-F1; 0 trains to the end.")] = 4,
-    bf16: Annotated[bool, typer.Option("--bf16", help="Run the training forward pass in bfloat16 (about 1.8x faster on CPUs with avx512_bf16 or AMX, slower on others); weights and the exported model stay float32.")] = False,
+    bf16: Annotated[bool, typer.Option("--bf16", help="Run the training forward pass in bfloat16 (up to about 2x faster on CPUs with avx512_bf16 or AMX, slower on others); weights and the exported model stay float32.")] = False,
 ) -> None:
     """Fine-tune the classifier on labelled data and write a complete model folder."""
     from rich.console import Console
