@@ -16,9 +16,10 @@ import re
 from collections import Counter
 
 from analyzer.labels import LABELS
+from training.texting_register import TEXTING_U
 
 MARKERS: dict[str, re.Pattern[str]] = {
-    "u / ur / ya": re.compile(r"\b(u|ur|urs|ya)\b", re.I),
+    "u / ur / ya": TEXTING_U,
     "omg": re.compile(r"\bomg\b", re.I),
     "lol / lmao / haha": re.compile(r"\b(lol|lmao|haha+)\b", re.I),
     "offer of help": re.compile(

