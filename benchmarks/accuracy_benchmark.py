@@ -5,7 +5,9 @@
 Prints macro-F1, per-label F1, hard-item macro-F1, expected calibration error and the
 reply-only score (no disclosure given), for the shipped model, for the transformer alone
 when the folder blends it with its lexical baseline, and for the TF-IDF baseline shipped
-beside it; then per-source and per-style breakdowns. Needs ../shared/data.
+beside it; then hard items split into authored and public reviewed items, with the first
+blind annotator's score on the public ones as a human reference; then per-source and
+per-style breakdowns. Needs ../shared/data.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ def main() -> None:
     from analyzer.model import ReplyClassifier
     from training.baseline import BASELINE_FILE, Baseline
     from training.data import corpus_records
-    from training.evaluate import metrics_from_probs, score_with_reply_only
-    from training.metrics import bootstrap_macro_f1_interval, shown_against_target
+    from training.evaluate import first_vote_reference, metrics_from_probs, score_with_reply_only
+    from training.metrics import bootstrap_macro_f1_interval, macro_f1_over_labels, shown_against_target
 
     records = [r for r in corpus_records() if r["split"] == args.split]
     classifier = ReplyClassifier.load(args.model)
@@ -69,6 +71,16 @@ def main() -> None:
     if base:
         row("baseline (TF-IDF + cues + LR) macro-F1", f"{base['macro_f1']:.3f}")
         row("baseline hard items macro-F1", f"{base.get('hard', {}).get('macro_f1', float('nan')):.3f}")
+    print("\nhard items: authored / public reviewed (model macro-F1; human reference = the first blind")
+    print("annotator's vote against the final label, optimistic since that vote helped make the label)")
+    for name, keep in (("authored", lambda r: r["source"] == "authored"), ("public reviewed", lambda r: r["source"] != "authored")):
+        idx = [i for i in hard_idx if keep(records[i])]
+        if not idx:
+            continue
+        f1 = macro_f1_over_labels([gold[i] for i in idx], [pred[i] for i in idx])
+        ref = first_vote_reference([records[i] for i in idx])
+        human = f"   human reference {ref['macro_f1']:.3f} (n={ref['n']})" if ref else ""
+        print(f"  {name:<24} n={len(idx):<5} {f1:.3f}{human}")
     print("\nby source (model / baseline macro-F1)")
     for src, v in model["by_source"].items():
         b = base["by_source"][src]["macro_f1"] if base else float("nan")

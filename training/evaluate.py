@@ -10,7 +10,7 @@ import numpy as np
 from analyzer.labels import LABEL2ID, LABELS
 from analyzer.model import ReplyClassifier
 from training.calibrate import expected_calibration_error
-from training.metrics import classification_metrics, grouped_metrics
+from training.metrics import classification_metrics, grouped_metrics, macro_f1_over_labels
 
 
 def metrics_from_probs(records: Sequence[dict], probs: np.ndarray) -> dict:
@@ -26,6 +26,22 @@ def metrics_from_probs(records: Sequence[dict], probs: np.ndarray) -> dict:
     if hard:
         out["hard"] = classification_metrics([gold[i] for i in hard], [pred[i] for i in hard])
     return out
+
+
+def first_vote_reference(records: Sequence[dict]) -> dict | None:
+    """Macro-F1 and accuracy of the first blind annotator's vote against the final label.
+
+    Only records with ``votes`` (the reviewed public items) count. It is a human reference for
+    the model on the same items, and an optimistic one: the first vote is one of the votes the
+    final label was taken from. None when no record has votes.
+    """
+    voted = [r for r in records if r.get("votes") and r["votes"][0] in LABEL2ID]
+    if not voted:
+        return None
+    gold = [LABEL2ID[r["label"]] for r in voted]
+    first = [LABEL2ID[r["votes"][0]] for r in voted]
+    return {"n": len(voted), "macro_f1": macro_f1_over_labels(gold, first),
+            "accuracy": sum(g == f for g, f in zip(gold, first)) / len(voted)}
 
 
 def score_with_reply_only(clf: ReplyClassifier, records: Sequence[dict], batch_size: int = 64):
