@@ -28,7 +28,7 @@ test: $(STAMP)
 benchmarks: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
-# Rebuild the shipped default model from the project corpus (~27 min on 2 cores with bfloat16, the default of
+# Rebuild the shipped default model from the project corpus (~29 min on 2 cores with bfloat16, the default of
 # training.train; --no-bf16 on a CPU without avx512_bf16/AMX; OUT=DIR writes elsewhere).
 # The shipped model is distilled from the model shipped before it (training.distill; several
 # commits here would distil the mean of their models):
