@@ -261,3 +261,33 @@ def test_single_annotated_pools_stay_in_train(records, annotations):
     single = {f"{row['source']}:{row['ref']}" for where, row in annotations
               if where.split(":")[0].endswith(SINGLE_ANNOTATED_POOLS) and row.get("label")}
     assert single and not single & held_out, sorted(single & held_out)[:10]
+
+
+# Pending annotation rows (data/pending/annotations/): labelled, not yet in the corpus.
+
+PENDING_ANNOTATION_FILES = sorted((AUTHORED_DIR.parent / "pending" / "annotations").glob("*.jsonl"))
+
+
+def test_pending_annotations_are_valid_new_and_train_side(annotations, records, data_dir):
+    from training.data import normalise_text, public_split
+    from training.sources import resolve
+
+    rows = read_rows(PENDING_ANNOTATION_FILES)
+    assert rows, "data/pending/annotations/ holds no rows"
+    problems = [f"{where}: keys {sorted(row)}" for where, row in rows if set(row) != ANNOTATION_KEYS]
+    problems += [f"{where}: label {row.get('label')!r}" for where, row in rows
+                 if row.get("label") is not None and row["label"] not in LABELS]
+    problems += [f"{where}: secondary {row.get('secondary')!r}" for where, row in rows
+                 if any(s not in LABELS or s == row.get("label") for s in row.get("secondary") or [])]
+    refs = Counter(f"{row['source']}:{row['ref']}" for _, row in rows)
+    problems += [f"{ref} annotated {n} times" for ref, n in refs.items() if n > 1]
+    annotated = {f"{row['source']}:{row['ref']}" for _, row in annotations}
+    problems += [f"{ref} is already in data/annotations" for ref in refs if ref in annotated]
+    corpus_replies = {normalise_text(r["reply"]) for r in records}
+    for where, row in rows:
+        rec = resolve(row["source"], row["ref"], data_dir)
+        if public_split(rec) != "train":
+            problems.append(f"{where}: {row['source']}:{row['ref']} falls in {public_split(rec)}")
+        if normalise_text(rec.reply) in corpus_replies:
+            problems.append(f"{where}: reply already in the corpus")
+    assert not problems, problems[:10]
