@@ -47,9 +47,10 @@ def main() -> None:
         for split in splits:
             rows = [r for r in records if r["split"] == split]
             gold = [LABEL2ID[r["label"]] for r in rows]
+            texting_replies = [to_texting(r["reply"]) for r in rows]
             written = model.predict_proba([(r.get("disclosure"), r["reply"]) for r in rows], batch_size=64)
-            texted = model.predict_proba([(r.get("disclosure"), to_texting(r["reply"])) for r in rows], batch_size=64)
-            changed = np.array([to_texting(r["reply"]) != r["reply"] for r in rows])
+            texted = model.predict_proba([(r.get("disclosure"), t) for r, t in zip(rows, texting_replies)], batch_size=64)
+            changed = np.array([t != r["reply"] for r, t in zip(rows, texting_replies)])
             flips = float((written.argmax(1) != texted.argmax(1))[changed].mean()) if changed.any() else 0.0
             shift = (texted - written)[changed].mean(axis=0) if changed.any() else np.zeros(len(LABELS))
             f1_written = macro_f1_over_labels(gold, written.argmax(1))
