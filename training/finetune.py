@@ -70,6 +70,9 @@ class TrainConfig:
     group_by_length: bool = True
     # Loss weight of rule-mapped (unreviewed, noisier) public records relative to curated ones.
     mapped_weight: float = 0.5
+    # Loss weight of records an annotator flagged as a hard case (``"hard": true``), relative
+    # to the others; multiplies ``mapped_weight``. 1: no emphasis.
+    hard_weight: float = 1.0
     # Train towards the annotators' vote shares where a record has blind votes (else one-hot).
     # Off by default: on the project corpus it tied on dev and did not help test (issue 4 note).
     soft_labels: bool = False
@@ -144,6 +147,15 @@ def set_seed(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+def sample_weights(records: Sequence[dict], config: TrainConfig) -> list[float]:
+    """Per-record loss weights: ``mapped_weight`` for rule-mapped records, times ``hard_weight``
+    for records flagged as hard cases; 1 otherwise."""
+    return [
+        (config.mapped_weight if r.get("origin") == "mapped" else 1.0) * (config.hard_weight if r.get("hard") else 1.0)
+        for r in records
+    ]
 
 
 def class_weights(labels: Sequence[int], scheme: str = "sqrt-inverse") -> list[float]:
@@ -294,7 +306,7 @@ def finetune(
     y_train = [LABEL2ID[r["label"]] for r in train]
     weights = torch.tensor(class_weights(y_train, config.class_weighting), dtype=torch.float32)
     targets = torch.from_numpy(soft_targets(train, config.soft_labels))
-    sample_w = [config.mapped_weight if r.get("origin") == "mapped" else 1.0 for r in train]
+    sample_w = sample_weights(train, config)
     teacher = teacher_arrays(train) if config.distill_weight > 0 else None
     if config.distill_weight > 0 and teacher is None:
         raise ValueError("distill_weight > 0 needs training records with teacher probabilities (training.distill)")

@@ -263,6 +263,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF baseline")
     parser.add_argument("--mapped-weight", type=float, default=TrainConfig.mapped_weight,
                         help="loss weight of rule-mapped public records (curated records weigh 1)")
+    parser.add_argument("--hard-weight", type=float, default=TrainConfig.hard_weight,
+                        help="loss weight of records flagged as hard cases (others weigh 1; default "
+                             f"{TrainConfig.hard_weight})")
     parser.add_argument("--mapped-cap", type=_count, default=None,
                         help="at most this many rule-mapped (unreviewed) records per label in train "
                              "(default: training.data.MAPPED_CAP, none)")
@@ -301,6 +304,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-lexical-blend", action="store_true",
                         help="ship the transformer alone, not blended with the TF-IDF + cue baseline (training.lexical_blend)")
     args = parser.parse_args(argv)
+    if not args.hard_weight > 0.0:
+        parser.error(f"--hard-weight must be positive, got {args.hard_weight}")
     if not 0.0 <= args.texting_share <= 1.0:
         parser.error(f"--texting-share must lie in [0, 1], got {args.texting_share}")
     if args.teacher is not None:
@@ -338,6 +343,7 @@ def main(argv: list[str] | None = None) -> None:
 
     config = TrainConfig(
         epochs=args.epochs, seed=args.seed, order_seed=args.order_seed, soup=max(1, args.soup), freeze_word_embeddings=args.freeze_word_embeddings, mapped_weight=args.mapped_weight,
+        hard_weight=args.hard_weight,
         soft_labels=args.soft_labels, average_tail=args.average_tail, learning_rate=args.learning_rate,
         patience=args.patience,
         pooling=args.pooling, distill_weight=distill_weight, bf16=args.bf16,
