@@ -151,3 +151,27 @@ def test_draw_from_an_unusable_model_folder_is_a_usage_error(tmp_path, capsys):
     assert exit_info.value.code == 2
     assert str(tmp_path) in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_draw_skips_records_and_reply_texts_already_pending(tmp_path, monkeypatch):
+    """A record labelled in data/pending/annotations is not drawn again, nor is its reply text."""
+    import training.data
+    from training.annotation_batches import ref_key, train_side_candidates, uncertain_pool_of
+    from training.data import normalise_text
+    from training.sources.paths import shared_data_dir
+
+    try:
+        data_dir = shared_data_dir()
+    except FileNotFoundError as exc:
+        pytest.skip(f"public data not available: {exc}")
+    pending = tmp_path / "pending"
+    pending.mkdir()
+    monkeypatch.setattr(training.data, "PENDING_ANNOTATIONS_DIR", pending)
+    before = list(train_side_candidates(data_dir, uncertain_pool_of))
+    first = before[0]
+    row = {"source": first["source"], "ref": first["ref"], "label": "validating", "secondary": [], "hard": False, "note": ""}
+    (pending / "round.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    after = list(train_side_candidates(data_dir, uncertain_pool_of))
+    assert ref_key(first) not in {ref_key(i) for i in after}
+    assert normalise_text(first["reply"]) not in {normalise_text(i["reply"]) for i in after}
+    assert len(after) == len(before) - 1

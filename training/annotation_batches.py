@@ -81,14 +81,18 @@ def ref_key(row: dict) -> str:
 def train_side_candidates(data_dir: Path, pool_for: Callable[[SourceRecord], str | None]) -> Iterator[dict]:
     """Batch items ``{"source", "ref", "pool", "disclosure", "reply"}`` of the records ``pool_for`` places.
 
-    Only records never annotated, in a dialog that hashes to train and with a reply text not
-    already in the corpus (nor in an earlier item: one copy of a reply text) are candidates.
+    Only records never annotated (in the corpus or pending, ``data/pending/annotations``), in
+    a dialog that hashes to train and with a reply text not already in the corpus or pending
+    (nor in an earlier item: one copy of a reply text) are candidates.
     """
-    from training.data import corpus_records, iter_annotations, normalise_text, public_split
+    from training.data import (
+        PENDING_ANNOTATIONS_DIR, corpus_records, iter_annotations, iter_reviewed, normalise_text, public_split,
+    )
     from training.sources import iter_all
 
-    annotated = {ref_key(a) for a in iter_annotations()}
+    annotated = {ref_key(a) for a in iter_annotations()} | {ref_key(a) for a in iter_annotations(PENDING_ANNOTATIONS_DIR)}
     in_corpus = {normalise_text(r["reply"]) for r in corpus_records(data_dir)}
+    in_corpus |= {normalise_text(r["reply"]) for r in iter_reviewed(data_dir, PENDING_ANNOTATIONS_DIR)}
     for rec in iter_all(data_dir, ["esconv", "empathetic_intents", "epitome", "diasafety"]):
         pool = pool_for(rec)
         key = normalise_text(rec.reply)

@@ -25,6 +25,8 @@ from analyzer.labels import LABELS
 REPO_DIR = Path(__file__).resolve().parent.parent
 AUTHORED_DIR = REPO_DIR / "data" / "authored"
 ANNOTATIONS_DIR = REPO_DIR / "data" / "annotations"
+# Labelled annotation rows not (yet) in the corpus: candidates waiting for a two-seed comparison.
+PENDING_ANNOTATIONS_DIR = REPO_DIR / "data" / "pending" / "annotations"
 # Train-side pools labelled by one annotator (the other pools were double-annotated blind);
 # `python -m training.second_votes` adds votes to the rows a model doubts.
 SINGLE_ANNOTATED_POOLS = (
