@@ -148,15 +148,22 @@ def test_annotation_rows_have_the_schema(annotations):
                 problems.append(f"{where}: label {row['label']!r} is not the majority of {votes}")
             elif len(votes) == 3 and votes[0] == votes[1]:
                 problems.append(f"{where}: a third vote although the first two agree")
-        if not isinstance(row["source"], str) or not isinstance(row["ref"], str) or not row["ref"]:
-            problems.append(f"{where}: source/ref")
-        if row["label"] is not None and row["label"] not in LABELS:
-            problems.append(f"{where}: label {row['label']!r}")
-        if not isinstance(row["secondary"], list) or any(s not in LABELS for s in row["secondary"]):
-            problems.append(f"{where}: secondary {row['secondary']!r}")
-        if not isinstance(row["hard"], bool):
-            problems.append(f"{where}: hard {row['hard']!r}")
+        problems += annotation_field_problems(where, row)
     assert not problems, "\n".join(problems[:20])
+
+
+def annotation_field_problems(where: str, row: dict) -> list[str]:
+    """Problems with an annotation row's source/ref, label, secondary and hard fields."""
+    problems = []
+    if not isinstance(row["source"], str) or not isinstance(row["ref"], str) or not row["ref"]:
+        problems.append(f"{where}: source/ref")
+    if row["label"] is not None and row["label"] not in LABELS:
+        problems.append(f"{where}: label {row['label']!r}")
+    if not isinstance(row["secondary"], list) or any(s not in LABELS for s in row["secondary"]):
+        problems.append(f"{where}: secondary {row['secondary']!r}")
+    if not isinstance(row["hard"], bool):
+        problems.append(f"{where}: hard {row['hard']!r}")
+    return problems
 
 
 def test_annotation_refs_agree_across_files(annotations):
@@ -269,25 +276,28 @@ PENDING_ANNOTATION_FILES = sorted((AUTHORED_DIR.parent / "pending" / "annotation
 
 
 def test_pending_annotations_are_valid_new_and_train_side(annotations, records, data_dir):
+    from training.annotation_batches import ref_key
     from training.data import normalise_text, public_split
     from training.sources import resolve
 
     rows = read_rows(PENDING_ANNOTATION_FILES)
     assert rows, "data/pending/annotations/ holds no rows"
     problems = [f"{where}: keys {sorted(row)}" for where, row in rows if set(row) != ANNOTATION_KEYS]
-    problems += [f"{where}: label {row.get('label')!r}" for where, row in rows
-                 if row.get("label") is not None and row["label"] not in LABELS]
-    problems += [f"{where}: secondary {row.get('secondary')!r}" for where, row in rows
-                 if any(s not in LABELS or s == row.get("label") for s in row.get("secondary") or [])]
-    refs = Counter(f"{row['source']}:{row['ref']}" for _, row in rows)
+    if problems:
+        pytest.fail("\n".join(problems[:10]))
+    for where, row in rows:
+        problems += annotation_field_problems(where, row)
+    problems += [f"{where}: secondary {row['secondary']!r} repeats the label" for where, row in rows
+                 if row["label"] in row["secondary"]]
+    refs = Counter(ref_key(row) for _, row in rows)
     problems += [f"{ref} annotated {n} times" for ref, n in refs.items() if n > 1]
-    annotated = {f"{row['source']}:{row['ref']}" for _, row in annotations}
+    annotated = {ref_key(row) for _, row in annotations}
     problems += [f"{ref} is already in data/annotations" for ref in refs if ref in annotated]
     corpus_replies = {normalise_text(r["reply"]) for r in records}
     for where, row in rows:
         rec = resolve(row["source"], row["ref"], data_dir)
         if public_split(rec) != "train":
-            problems.append(f"{where}: {row['source']}:{row['ref']} falls in {public_split(rec)}")
+            problems.append(f"{where}: {ref_key(row)} falls in {public_split(rec)}")
         if normalise_text(rec.reply) in corpus_replies:
             problems.append(f"{where}: reply already in the corpus")
     assert not problems, problems[:10]
